@@ -1,0 +1,274 @@
+"""Settings shared by every environment. Environment-specific modules import from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from ambito import env
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+BASE_DIR = REPO_ROOT
+
+SECRET_KEY = env.get("AMBITO_SECRET_KEY", "dev-only-insecure-key-never-in-production")
+DEBUG = False
+
+BASE_DOMAIN = env.get("AMBITO_BASE_DOMAIN", "localhost")
+ALLOWED_HOSTS = env.listing("AMBITO_ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]
+
+# --- tenancy -------------------------------------------------------------------------------
+# The public schema holds the platform (regions, zones, comuni, users, memberships, the
+# shared catalogue); every comune, zone office and region has a schema of its own type.
+COMMON_APPS = [
+    "django.contrib.contenttypes",
+    "services.core",
+]
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    *COMMON_APPS,
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "django_celery_beat",
+    "api",
+]
+
+COMUNE_APPS = [
+    *COMMON_APPS,
+    "services.home",
+]
+
+ZONA_APPS = [
+    *COMMON_APPS,
+    "zone.office",
+]
+
+REGIONE_APPS = [
+    *COMMON_APPS,
+    "zone.region",
+]
+
+HAS_MULTI_TYPE_TENANTS = True
+MULTI_TYPE_DATABASE_FIELD = "type"
+TENANT_TYPES = {
+    "public": {"APPS": SHARED_APPS, "URLCONF": "ambito.urls.public"},
+    "comune": {
+        "APPS": COMUNE_APPS,
+        "URLCONF": "ambito.urls.comune",
+        "BASE_SCHEMA": "template_comune",
+    },
+    "zona": {"APPS": ZONA_APPS, "URLCONF": "ambito.urls.zona", "BASE_SCHEMA": "template_zona"},
+    "regione": {
+        "APPS": REGIONE_APPS,
+        "URLCONF": "ambito.urls.regione",
+        "BASE_SCHEMA": "template_regione",
+    },
+}
+# Required by django-tenants whenever a base schema is named; provisioning itself does not
+# go through django-tenants' create_schema (see tenants/services/schemas.py).
+TENANT_CREATION_FAKES_MIGRATIONS = True
+
+INSTALLED_APPS = list(
+    dict.fromkeys(SHARED_APPS + COMUNE_APPS + ZONA_APPS + REGIONE_APPS)
+)
+
+TENANT_MODEL = "tenants.Ente"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_URLCONF = "ambito.urls.public"
+ROOT_URLCONF = "ambito.urls.public"
+SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.integer("AMBITO_MIGRATION_PROCESSES", 2)
+TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD = 20
+TENANT_MULTIPROCESSING_CHUNKS = 4
+
+MIDDLEWARE = [
+    "django_tenants.middleware.main.TenantMainMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tenants.middleware.MembershipMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [REPO_ROOT / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.tenancy",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "ambito.wsgi.application"
+ASGI_APPLICATION = "ambito.asgi.application"
+
+# --- database -----------------------------------------------------------------------------
+DATABASE_URL = env.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ambito")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+if env.get("AMBITO_DB_NAME"):
+    DATABASES["default"]["NAME"] = env.get("AMBITO_DB_NAME")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, Celery ------------------------------------------------------------------------
+REDIS_URL = env.get("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+# Without a configured Redis, tasks run in-process (still only after the transaction that
+# queued them commits).
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env.get("AMBITO_CELERY_QUEUE", "ambito")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Europe/Rome"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "audit-seal-every-comune": {
+        "task": "services.core.tasks.audit_seal_all_tenants",
+        "schedule": 60 * 60,
+    },
+}
+
+# --- auth ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "tenants.User"
+AUTHENTICATION_BACKENDS = [
+    "tenants.backends.MembershipBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ALLOW_REGISTRATION = False
+ACCOUNT_ADAPTER = "tenants.adapters.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/5m/ip,5/5m/key",
+    "reset_password": "5/m/ip,3/m/key",
+}
+ACCOUNT_SESSION_REMEMBER = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Ambito"
+SESSION_COOKIE_DOMAIN = env.get("AMBITO_SESSION_COOKIE_DOMAIN") or None
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- i18n ---------------------------------------------------------------------------------
+LANGUAGE_CODE = "it"
+LANGUAGES = [("it", _("Italiano"))]
+TIME_ZONE = "Europe/Rome"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [REPO_ROOT / "locale"]
+
+# --- static and media ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.get("AMBITO_STATIC_ROOT", str(REPO_ROOT / "staticfiles")))
+STATICFILES_DIRS = [
+    REPO_ROOT / "static",
+    ("vendor/bootstrap-italia", REPO_ROOT / "node_modules" / "bootstrap-italia" / "dist"),
+    ("vendor/htmx", REPO_ROOT / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", REPO_ROOT / "node_modules" / "chart.js" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.get("AMBITO_MEDIA_ROOT", str(REPO_ROOT / "media")))
+
+# --- email --------------------------------------------------------------------------------
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.get("AMBITO_DEFAULT_FROM_EMAIL", "ambito@localhost")
+
+# --- API ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasCapability"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ambito API",
+    "DESCRIPTION": "API dei servizi sociali dell'ambito",
+    "VERSION": "0.1.0",
+}
+
+# --- platform-specific --------------------------------------------------------------------
+AMBITO_SLUG_RESERVED = {"www", "admin", "api", "static", "media", "public", "template"}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.get("AMBITO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from .common import urlpatterns as common
+
+urlpatterns = [
+    path("", include("zone.office.urls")),
+    path("api/", include("api.urls")),
+    *common,
+]

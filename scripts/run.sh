@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up and run Ambito with demo data. No configuration needed: without DATABASE_URL a
+# private PostgreSQL is started under .data/; without REDIS_URL tasks run in-process.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-ambito.settings.dev}"
+PORT="${PORT:-8000}"
+
+apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core || true
+ensure_python
+ensure_assets
+ensure_postgres
+say "database: ${DATABASE_URL}"
+"$PY" "$ROOT/manage.py" compilemessages -v0 --ignore=.venv --ignore=node_modules
+"$PY" "$ROOT/manage.py" deploy_migrate -v0
+"$PY" "$ROOT/manage.py" demo_data --port "$PORT"
+
+WORKER_PID=""
+if [ -n "${REDIS_URL:-}" ]; then
+  say "Redis: $REDIS_URL — avvio un worker Celery"
+  (cd "$ROOT" && "$VENV/bin/celery" -A ambito worker --loglevel=warning --concurrency=2) &
+  WORKER_PID=$!
+  trap '[ -n "$WORKER_PID" ] && kill "$WORKER_PID" 2>/dev/null' EXIT
+else
+  say "REDIS_URL non impostato: le elaborazioni in background girano nel processo web"
+fi
+say "Ambito è su http://localhost:$PORT/ (comuni: http://empoli.localhost:$PORT/ ...)"
+"$PY" "$ROOT/manage.py" runserver "0.0.0.0:$PORT"

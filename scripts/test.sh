@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, types, pytest (real PostgreSQL schemas, real
+# Redis and Celery worker, headless Chromium). Extra arguments go to pytest.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+export DJANGO_SETTINGS_MODULE=ambito.settings.test
+
+apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+  chromium chromium-driver poppler-utils
+ensure_python
+ensure_assets
+ensure_postgres
+ensure_redis
+export AMBITO_CELERY_QUEUE="ambito-test-$$"
+say "database: $DATABASE_URL  redis: $REDIS_URL"
+
+say "ruff"
+"$VENV/bin/ruff" check "$ROOT"
+say "mypy (servizi)"
+(cd "$ROOT" && "$VENV/bin/mypy" tenants/services services/core --no-error-summary)
+"$PY" "$ROOT/manage.py" compilemessages -v0 --ignore=.venv --ignore=node_modules
+say "pytest"
+cd "$ROOT"
+exec "$PY" -m pytest "$@"

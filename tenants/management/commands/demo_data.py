@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from tenants.services.demo import DEMO_PASSWORD, demo_seed
+from tenants.services.platform import platform_bootstrap
+
+
+class Command(BaseCommand):
+    help = "Crea i dati dimostrativi (regione, ambito, 4 comuni, un operatore per ruolo)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default="8000", help="porta mostrata negli indirizzi")
+
+    def handle(self, *args, **o):
+        platform_bootstrap()
+        summary = demo_seed()
+        base = settings.BASE_DOMAIN
+        port = "" if o["port"] in ("80", "") else f":{o['port']}"
+        self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
+        self.stdout.write(f"Password di tutti gli account: {DEMO_PASSWORD}")
+        self.stdout.write(f"Piattaforma: http://{base}{port}/  ({summary.superuser})")
+        for acc in summary.accounts:
+            domain = acc.ente.get_primary_domain()
+            self.stdout.write(f"  http://{domain}{port}/  {acc.email:<50} {acc.role}")

@@ -1,0 +1,105 @@
+"""Roles and what each may do: the one place where roles map to permissions.
+
+A capability is checked as a Django permission ``ambito.<capability>`` through
+``tenants.backends.MembershipBackend``, against the user's membership in the tenant of the
+current request (or task). Views declare the capability they need; they never test roles.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+PERMISSION_PREFIX = "ambito."
+
+
+class Role(models.TextChoices):
+    OPERATORE_SPORTELLO = "operatore_sportello", _("Operatore di sportello")
+    ASSISTENTE_SOCIALE = "assistente_sociale", _("Assistente sociale")
+    EDUCATORE = "educatore", _("Educatore")
+    PSICOLOGO = "psicologo", _("Psicologo")
+    AMMINISTRATIVO = "amministrativo", _("Amministrativo")
+    DIRIGENTE = "dirigente", _("Dirigente")
+    COORDINATORE_ZONA = "coordinatore_zona", _("Coordinatore / ufficio di piano")
+    OSSERVATORE_REGIONALE = "osservatore_regionale", _("Osservatore regionale")
+
+
+class Capability(models.TextChoices):
+    VIEW_HOME = "view_home", _("Vedere la pagina iniziale dell'ente")
+    VIEW_AUDIT = "view_audit", _("Consultare il registro attività")
+    MANAGE_MEMBERS = "manage_members", _("Gestire le abilitazioni degli operatori")
+    # Case work (anagrafica, segretariato, cartella): used by the services apps.
+    VIEW_ANAGRAFICA = "view_anagrafica", _("Consultare l'anagrafica")
+    EDIT_ANAGRAFICA = "edit_anagrafica", _("Modificare l'anagrafica")
+    WRITE_SCHEDA_ACCESSO = "write_scheda_accesso", _("Registrare schede di accesso")
+    VIEW_CARTELLA = "view_cartella", _("Consultare le cartelle sociali assegnate")
+    MANAGE_CARTELLA = "manage_cartella", _("Aprire, aggiornare e chiudere cartelle sociali")
+    APPROVE_PAI = "approve_pai", _("Approvare PAI e chiusure")
+    # Administration of money.
+    MANAGE_DOMANDE = "manage_domande", _("Gestire le domande")
+    PROPOSE_INTERVENTO = "propose_intervento", _("Proporre interventi")
+    DECIDE_INTERVENTO = "decide_intervento", _("Decidere sugli interventi")
+    MANAGE_DETERMINE = "manage_determine", _("Gestire determine e liquidazioni")
+    # Zone and region.
+    VIEW_ZONE_REPORTS = "view_zone_reports", _("Consultare i report dell'ambito")
+    MANAGE_PIANO_ZONA = "manage_piano_zona", _("Gestire il piano di zona")
+    VIEW_REGION_INDICATORS = "view_region_indicators", _("Consultare gli indicatori regionali")
+
+
+# Which kind of tenant each role belongs to: a role given in another kind is refused.
+ROLE_TENANT_TYPE: dict[str, str] = {
+    Role.OPERATORE_SPORTELLO: "comune",
+    Role.ASSISTENTE_SOCIALE: "comune",
+    Role.EDUCATORE: "comune",
+    Role.PSICOLOGO: "comune",
+    Role.AMMINISTRATIVO: "comune",
+    Role.DIRIGENTE: "comune",
+    Role.COORDINATORE_ZONA: "zona",
+    Role.OSSERVATORE_REGIONALE: "regione",
+}
+
+C = Capability
+_CASE_WORK = {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.EDIT_ANAGRAFICA, C.VIEW_CARTELLA}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.OPERATORE_SPORTELLO: frozenset(
+        {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.EDIT_ANAGRAFICA, C.WRITE_SCHEDA_ACCESSO}
+    ),
+    Role.ASSISTENTE_SOCIALE: frozenset(
+        _CASE_WORK
+        | {C.WRITE_SCHEDA_ACCESSO, C.MANAGE_CARTELLA, C.MANAGE_DOMANDE, C.PROPOSE_INTERVENTO}
+    ),
+    Role.EDUCATORE: frozenset(_CASE_WORK),
+    Role.PSICOLOGO: frozenset(_CASE_WORK),
+    Role.AMMINISTRATIVO: frozenset(
+        {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.MANAGE_DOMANDE, C.MANAGE_DETERMINE}
+    ),
+    Role.DIRIGENTE: frozenset(
+        _CASE_WORK
+        | {
+            C.VIEW_AUDIT,
+            C.MANAGE_MEMBERS,
+            C.MANAGE_CARTELLA,
+            C.APPROVE_PAI,
+            C.MANAGE_DOMANDE,
+            C.DECIDE_INTERVENTO,
+            C.MANAGE_DETERMINE,
+        }
+    ),
+    Role.COORDINATORE_ZONA: frozenset(
+        {C.VIEW_HOME, C.VIEW_AUDIT, C.MANAGE_MEMBERS, C.VIEW_ZONE_REPORTS, C.MANAGE_PIANO_ZONA}
+    ),
+    Role.OSSERVATORE_REGIONALE: frozenset({C.VIEW_HOME, C.VIEW_REGION_INDICATORS}),
+}
+
+
+def capabilities_for(role: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def roles_for_tenant_type(tenant_type: str) -> list[tuple[str, str]]:
+    return [(value, label) for value, label in Role.choices if ROLE_TENANT_TYPE[value] == tenant_type]
+
+
+def permission_name(capability: str) -> str:
+    return f"{PERMISSION_PREFIX}{capability}"

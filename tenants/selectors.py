@@ -1,0 +1,43 @@
+"""Reads of the platform registry."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Comune, Ente, Membership, User
+
+
+def membership_for(user: User, ente: Ente) -> Membership | None:
+    if not getattr(user, "is_authenticated", False) or getattr(ente, "pk", None) is None:
+        return None
+    return (
+        Membership.objects.filter(user=user, ente_id=ente.pk, is_active=True)
+        .select_related("ente")
+        .first()
+    )
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, is_active=True, ente__is_active=True)
+        .select_related("ente")
+        .prefetch_related("ente__domains")
+        .order_by("ente__type", "ente__name")
+    )
+
+
+def active_schema_names(tenant_type: str | None = None) -> list[str]:
+    """Schemas of working tenants (templates and deactivated ones excluded)."""
+    qs = Ente.objects.filter(is_active=True, is_template=False).exclude(type=Ente.Type.PUBLIC)
+    if tenant_type:
+        qs = qs.filter(type=tenant_type)
+    return list(qs.order_by("schema_name").values_list("schema_name", flat=True))
+
+
+def comuni_of_zona(zona_id: int) -> QuerySet[Comune]:
+    return Comune.objects.filter(zona_id=zona_id).select_related("ente").order_by("name")
+
+
+def primary_domain(ente: Ente) -> str | None:
+    domain = ente.get_primary_domain()
+    return domain.domain if domain else None

@@ -1,0 +1,1 @@
+"""Write operations on the platform registry. Views, tasks and commands call these."""

@@ -1,0 +1,96 @@
+"""Demo platform: one region, one zone with its capofila and three more comuni, and an
+operator per role. Idempotent: a second run finds everything and changes nothing."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from services.core.italian_data import fake_person
+
+from ..models import Comune, Ente, User
+from ..roles import Role
+from .members import membership_grant, user_create
+from .provisioning import comune_create, regione_create, zona_create, zona_set_capofila
+
+DEMO_PASSWORD = "ambito-demo-2026"  # noqa: S105 - printed to the person running the demo
+EMAIL_DOMAIN = "demo.ambito.example"
+
+REGIONE = {"istat_code": "09", "name": "Toscana", "slug": "toscana"}
+ZONA = {"code": "ZD-EMP", "name": "Zona Empolese Valdarno Inferiore", "slug": "empolese"}
+COMUNI = [
+    # istat, name, belfiore, provincia, inhabitants, slug
+    ("048014", "Empoli", "D403", "FI", 48_580, "empoli"),
+    ("048050", "Vinci", "M059", "FI", 14_590, "vinci"),
+    ("048011", "Cerreto Guidi", "C529", "FI", 10_690, "cerreto-guidi"),
+    ("048028", "Montelupo Fiorentino", "F551", "FI", 14_390, "montelupo"),
+]
+CAPOFILA = "048014"
+COMUNE_ROLES = [
+    Role.OPERATORE_SPORTELLO, Role.ASSISTENTE_SOCIALE, Role.EDUCATORE, Role.PSICOLOGO,
+    Role.AMMINISTRATIVO, Role.DIRIGENTE,
+]
+
+
+@dataclass
+class DemoAccount:
+    email: str
+    role: str
+    ente: Ente
+
+
+@dataclass
+class DemoSummary:
+    accounts: list[DemoAccount] = field(default_factory=list)
+    superuser: str = ""
+
+
+def _account(rng: random.Random, local: str, role: str, ente: Ente) -> DemoAccount:
+    email = f"{local}@{EMAIL_DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        person = fake_person(rng, min_age=25, max_age=64)
+        user = user_create(
+            email=email, first_name=person.first_name, last_name=person.last_name,
+            password=DEMO_PASSWORD, codice_fiscale=person.codice_fiscale,
+        )
+    membership_grant(user=user, ente=ente, role=role)
+    return DemoAccount(email, role, ente)
+
+
+def demo_seed() -> DemoSummary:
+    rng = random.Random(2026)  # noqa: S311 - stable demo data
+    summary = DemoSummary()
+    regione = regione_create(**REGIONE).obj
+    zona = zona_create(regione_istat=regione.istat_code, **ZONA).obj
+    comuni: dict[str, Comune] = {}
+    for istat, name, belfiore, prov, inhabitants, slug in COMUNI:
+        comuni[istat] = comune_create(
+            istat_code=istat, name=name, zona_code=zona.code, slug=slug,
+            belfiore_code=belfiore, provincia=prov, population=inhabitants,
+        ).obj
+    zona_set_capofila(zona_code=zona.code, comune_istat=CAPOFILA)
+
+    capofila = comuni[CAPOFILA]
+    for role in COMUNE_ROLES:
+        local = f"{role.value.replace('_', '.')}.{capofila.ente.slug}"
+        summary.accounts.append(_account(rng, local, role, capofila.ente))
+    for istat, comune in comuni.items():
+        if istat != CAPOFILA:
+            summary.accounts.append(
+                _account(rng, f"assistente.sociale.{comune.ente.slug}",
+                         Role.ASSISTENTE_SOCIALE, comune.ente)
+            )
+    summary.accounts.append(
+        _account(rng, "coordinatore.empolese", Role.COORDINATORE_ZONA, zona.ente)
+    )
+    summary.accounts.append(
+        _account(rng, "osservatore.toscana", Role.OSSERVATORE_REGIONALE, regione.ente)
+    )
+
+    admin_email = f"admin@{EMAIL_DOMAIN}"
+    if not User.objects.filter(email=admin_email).exists():
+        User.objects.create_superuser(admin_email, DEMO_PASSWORD, first_name="Amministratore",
+                                      last_name="Piattaforma")
+    summary.superuser = admin_email
+    return summary

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.registry, name="platform_registry"),
+    path("comuni/nuovo/", views.comune_new, name="platform_comune_new"),
+    path("elaborazioni/", views.jobs, name="platform_jobs"),
+]

@@ -1,0 +1,47 @@
+"""Pages every tenant host has about its own ente: data, operators, audit trail."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from services.core.models import AuditEntry
+
+from .models import Membership
+from .permissions import capability_required
+from .roles import Capability
+
+
+@capability_required(Capability.VIEW_HOME)
+def ente_detail(request: HttpRequest) -> HttpResponse:
+    tenant = request.tenant  # type: ignore[attr-defined]
+    context: dict = {"ente": tenant}
+    if tenant.type == "comune":
+        context["comune"] = tenant.comune
+        context["zona"] = tenant.comune.zona
+    elif tenant.type == "zona":
+        context["zona"] = tenant.zona
+    elif tenant.type == "regione":
+        context["regione"] = tenant.regione
+    return render(request, "tenants/ente_detail.html", context)
+
+
+@capability_required(Capability.MANAGE_MEMBERS)
+def ente_members(request: HttpRequest) -> HttpResponse:
+    members = (
+        Membership.objects.filter(ente=request.tenant)  # type: ignore[attr-defined]
+        .select_related("user")
+        .order_by("-is_active", "user__last_name", "user__first_name")
+    )
+    return render(request, "tenants/ente_members.html", {"members": members})
+
+
+@capability_required(Capability.VIEW_AUDIT)
+def ente_audit(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.order_by("-at", "-id")
+    action = request.GET.get("azione", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    return render(request, "tenants/ente_audit.html", {"page": page, "action": action})

@@ -1,0 +1,110 @@
+"""The test platform: one region, one zone, two comuni (A and B), and a fixed cast.
+
+The test database is migrated once per run and the platform seeded once (committed); each
+test then runs in a transaction that is rolled back, so provisioning inside a test (schema
+DDL included) leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tenants.models import Comune, Ente, Regione, User, Zona
+from tenants.roles import Role
+from tenants.services.members import membership_grant, user_create
+from tenants.services.platform import platform_bootstrap
+from tenants.services.provisioning import (
+    comune_create,
+    regione_create,
+    zona_create,
+    zona_set_capofila,
+)
+from tests.factories import PASSWORD, person
+
+COMUNE_A = {"istat_code": "054039", "name": "Perugia", "slug": "perugia",
+            "belfiore_code": "G478", "provincia": "PG", "population": 162_000}
+COMUNE_B = {"istat_code": "054001", "name": "Assisi", "slug": "assisi",
+            "belfiore_code": "A475", "provincia": "PG", "population": 28_000}
+ZONA = {"code": "ZS-PG", "name": "Zona sociale n. 2 Perugia", "slug": "zona-perugia"}
+REGIONE = {"istat_code": "10", "name": "Umbria", "slug": "umbria"}
+
+
+@dataclass
+class Cast:
+    """Who acts in the tests: every comune role in A, a social worker of B who must get
+    404 everywhere in A, the zone coordinator, the regional observer, a platform admin."""
+
+    comune_a: Comune
+    comune_b: Comune
+    zona: Zona
+    regione: Regione
+    by_role: dict[str, User]
+    outsider: User
+    coordinatore: User
+    osservatore: User
+    superuser: User
+
+
+def _user(email: str, role: str, ente: Ente) -> User:
+    p = person()
+    user = user_create(email=email, first_name=p.first_name, last_name=p.last_name,
+                       password=PASSWORD, codice_fiscale=p.codice_fiscale)
+    membership_grant(user=user, ente=ente, role=role)
+    return user
+
+
+def _seed() -> Cast:
+    platform_bootstrap()
+    regione = regione_create(**REGIONE).obj
+    zona = zona_create(regione_istat=regione.istat_code, **ZONA).obj
+    a = comune_create(zona_code=zona.code, **COMUNE_A).obj
+    b = comune_create(zona_code=zona.code, **COMUNE_B).obj
+    zona_set_capofila(zona_code=zona.code, comune_istat=a.istat_code)
+    comune_roles = [r for r in Role if r not in (Role.COORDINATORE_ZONA, Role.OSSERVATORE_REGIONALE)]
+    by_role = {r.value: _user(f"{r.value}@perugia.test", r.value, a.ente) for r in comune_roles}
+    return Cast(
+        comune_a=a, comune_b=b, zona=zona, regione=regione, by_role=by_role,
+        outsider=_user("assistente@assisi.test", Role.ASSISTENTE_SOCIALE, b.ente),
+        coordinatore=_user("coordinatore@zona.test", Role.COORDINATORE_ZONA, zona.ente),
+        osservatore=_user("osservatore@umbria.test", Role.OSSERVATORE_REGIONALE, regione.ente),
+        superuser=User.objects.create_superuser("admin@ambito.test", PASSWORD),
+    )
+
+
+_CAST: list[Cast] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
+    with django_db_blocker.unblock():
+        _CAST.append(_seed())
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return _CAST[0]
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test():
+    yield
+    connection.set_schema_to_public()
+
+
+def host(ente: Ente) -> str:
+    return ente.get_primary_domain().domain
+
+
+def client_for(user: User | None, ente: Ente | None = None) -> Client:
+    """A browser of ``user`` pointed at ``ente``'s host (the platform host if None)."""
+    from django.conf import settings
+
+    c = Client(HTTP_HOST=host(ente) if ente is not None else settings.BASE_DOMAIN)
+    if user is not None:
+        c.force_login(user)
+    connection.set_schema_to_public()
+    return c
