@@ -79,9 +79,20 @@ _CAST: list[Cast] = []
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Create the test database once, migrate it once, seed the platform once. Unlike
+    pytest-django's own, it also runs for the tests that write committed data on purpose
+    (real worker, fleet migration) and carry no django_db mark."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"},
+                                 serialized_aliases=set())
         _CAST.append(_seed())
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        teardown_databases(db_cfg, verbosity=0)
 
 
 @pytest.fixture

@@ -1,0 +1,62 @@
+"""Every tenant page against every role: the capability table decides, nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import resolve
+
+from tenants.roles import ROLE_CAPABILITIES, Role
+from tests.conftest import client_for
+
+# path -> capability the page declares
+PAGES = {
+    "/": "view_home",
+    "/ente/": "view_home",
+    "/ente/operatori/": "manage_members",
+    "/ente/registro/": "view_audit",
+    "/api/v1/me/": "view_home",
+}
+COMUNE_ROLES = [r for r in Role if r not in (Role.COORDINATORE_ZONA, Role.OSSERVATORE_REGIONALE)]
+
+
+@pytest.mark.parametrize("role", [r.value for r in COMUNE_ROLES])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_comune_pages_by_role(cast, role, path):
+    response = client_for(cast.by_role[role], cast.comune_a.ente).get(path)
+    expected = 200 if PAGES[path] in ROLE_CAPABILITIES[role] else 403
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_zone_pages_for_the_coordinator(cast, path):
+    response = client_for(cast.coordinatore, cast.zona.ente).get(path)
+    expected = 200 if PAGES[path] in ROLE_CAPABILITIES[Role.COORDINATORE_ZONA] else 403
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_region_pages_for_the_observer(cast, path):
+    response = client_for(cast.osservatore, cast.regione.ente).get(path)
+    expected = 200 if PAGES[path] in ROLE_CAPABILITIES[Role.OSSERVATORE_REGIONALE] else 403
+    assert response.status_code == expected
+
+
+def test_the_table_above_matches_what_views_declare(cast):
+    from django.urls import set_urlconf
+
+    set_urlconf("ambito.urls.comune")
+    try:
+        for path, capability in PAGES.items():
+            view = resolve(path).func
+            declared = getattr(view, "required_capability", None) or getattr(
+                getattr(view, "view_class", None), "required_capability", None
+            )
+            assert declared == capability, path
+    finally:
+        set_urlconf(None)
+
+
+def test_platform_pages_are_for_platform_admins_only(cast):
+    for path in ["/piattaforma/", "/piattaforma/comuni/nuovo/", "/piattaforma/elaborazioni/"]:
+        assert client_for(cast.superuser).get(path).status_code == 200, path
+        assert client_for(cast.by_role["dirigente"]).get(path).status_code == 404, path
