@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -92,6 +93,11 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
     yield
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
+        with connection.cursor() as cursor:  # stray server or worker connections
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         teardown_databases(db_cfg, verbosity=0)
 
 
@@ -101,7 +107,10 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture(autouse=True)
-def _public_schema_after_test():
+def _clean_slate():
+    """Each test starts on the public schema with an empty cache (login throttling counts
+    live there)."""
+    cache.clear()
     yield
     connection.set_schema_to_public()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal, cast
 
 from codicefiscale import codicefiscale
 
@@ -70,7 +71,7 @@ def fake_person(rng: random.Random | None = None, *, sex: str | None = None,
     birth = today - timedelta(days=rng.randint(min_age * 365, max_age * 365))
     place, belfiore, _prov = rng.choice(PLACES)
     cf = codicefiscale.encode(
-        lastname=last, firstname=first, gender=sex,
+        lastname=last, firstname=first, gender=cast(Literal["M", "F"], sex),
         birthdate=birth.strftime("%d/%m/%Y"), birthplace=belfiore,
     )
     address = f"{rng.choice(STREETS)} {rng.randint(1, 120)}"

@@ -29,7 +29,7 @@ from ..models import Ente
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_SLUGS = {
+TEMPLATE_SLUGS: dict[str, str] = {
     Ente.Type.COMUNE: "template-comune",
     Ente.Type.ZONA: "template-zona",
     Ente.Type.REGIONE: "template-regione",
@@ -49,7 +49,7 @@ def expected_migrations() -> frozenset[tuple[str, str]]:
 
 
 def template_schema_name(tenant_type: str) -> str:
-    return settings.TENANT_TYPES[tenant_type]["BASE_SCHEMA"]
+    return str(settings.TENANT_TYPES[tenant_type]["BASE_SCHEMA"])
 
 
 def recorded_migrations(schema_name: str) -> set[tuple[str, str]]:
@@ -97,7 +97,7 @@ def template_ensure(tenant_type: str) -> Ente:
     if missing_migrations(schema_name):
         log.info("migrating template schema %s", schema_name)
         migrate_schema(schema_name)
-        connection.set_schema_to_public()
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
     return ente
 
 

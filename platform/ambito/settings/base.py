@@ -183,8 +183,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "tenants.User"
 AUTHENTICATION_BACKENDS = [
-    "tenants.backends.MembershipBackend",
+    # First: it authenticates and loads users. The membership backend only answers
+    # permission questions.
     "allauth.account.auth_backends.AuthenticationBackend",
+    "tenants.backends.MembershipBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,0 +1,114 @@
+"""End to end in headless Chromium (Debian's package): sign in on a comune's host, see the
+tree menu and the comune's home page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+from tests.conftest import _CAST
+from tests.factories import PASSWORD
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        return None
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker) -> Iterator[int]:
+    """The real WSGI application on a free port, against the committed test platform."""
+    with django_db_blocker.unblock():
+        httpd = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=True)
+        httpd.set_app(WSGIHandler())
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield httpd.server_address[1]
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls the tests make
+    # between page actions are still plain synchronous code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield b
+        b.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.mark.browser
+def test_sign_in_and_see_the_tree_menu_and_the_comune_home(server, browser):
+    cast = _CAST[0]
+    user = cast.by_role["assistente_sociale"]
+    base = f"http://{cast.comune_a.ente.get_primary_domain().domain}:{server}"
+    page = browser.new_page(locale="it-IT")
+    page.goto(f"{base}/")
+    assert "/accounts/login/" in page.url
+
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_selector("#comune-home")
+
+    assert "Comune di Perugia" in page.inner_text("#comune-home")
+    menu = page.locator("#ambito-menu")
+    assert menu.is_visible()
+    assert "Scrivania" in menu.inner_text()
+    assert "Registro attività" not in menu.inner_text()  # not this role's capability
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "comune-home.png"), full_page=True)
+
+    # The tree opens a group and goes to one of its pages.
+    menu.get_by_text("Ente", exact=True).click()
+    menu.get_by_text("Dati dell'ente").click()
+    page.wait_for_url(f"{base}/ente/")
+    assert "054039" in page.content()
+    page.close()
+
+
+@pytest.mark.browser
+def test_an_operator_of_another_comune_gets_not_found(server, browser):
+    cast = _CAST[0]
+    base_b = f"http://{cast.comune_b.ente.get_primary_domain().domain}:{server}"
+    base_a = f"http://{cast.comune_a.ente.get_primary_domain().domain}:{server}"
+    page = browser.new_page(locale="it-IT")
+    page.goto(f"{base_b}/accounts/login/")
+    page.fill("input[name=login]", cast.outsider.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_selector("#comune-home")
+    # Same browser, A's host: no session there, and signing in as B's operator gets 404.
+    page.goto(f"{base_a}/accounts/login/")
+    page.fill("input[name=login]", cast.outsider.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    response = page.goto(f"{base_a}/")
+    assert response is not None
+    assert response.status == 404
+    assert "Perugia" not in page.content()
+    page.close()

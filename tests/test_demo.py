@@ -1,0 +1,32 @@
+"""The README's demo: one region, one zone with capofila and three more comuni, an account
+per role; running it again changes nothing."""
+
+from __future__ import annotations
+
+from django_tenants.utils import schema_exists
+
+from tenants.models import Comune, Membership, User, Zona
+from tenants.roles import Role
+from tenants.services.demo import demo_seed
+
+
+def test_demo_seed_is_complete_and_idempotent(cast):
+    summary = demo_seed()
+    zona = Zona.objects.get(code="ZD-EMP")
+    assert zona.capofila.name == "Empoli"
+    assert zona.comuni.count() == 4
+    assert all(schema_exists(c.ente.schema_name) for c in zona.comuni.all())
+    roles = {a.role for a in summary.accounts}
+    assert roles == set(Role.values)
+
+    counts = (User.objects.count(), Membership.objects.count(), Comune.objects.count())
+    demo_seed()
+    assert (User.objects.count(), Membership.objects.count(), Comune.objects.count()) == counts
+
+
+def test_demo_codici_fiscali_are_valid(cast):
+    from codicefiscale import codicefiscale
+
+    demo_seed()
+    for user in User.objects.filter(email__endswith="@demo.ambito.example", is_superuser=False):
+        assert codicefiscale.is_valid(user.codice_fiscale), user.email
