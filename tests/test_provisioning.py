@@ -207,3 +207,38 @@ def test_no_membership_on_templates(cast):
     template = Ente.objects.get(schema_name="template_comune")
     with pytest.raises(ValidationFailed):
         membership_grant(user=cast.outsider, ente=template, role=Role.ASSISTENTE_SOCIALE)
+
+
+def test_clone_copies_rows_and_moves_identity_sequences(cast):
+    from django.contrib.contenttypes.models import ContentType
+    from django_tenants.utils import schema_context
+
+    comune_create(zona_code=cast.zona.code, **NEW)
+    with schema_context("template_comune"):
+        template_types = set(ContentType.objects.values_list("id", "app_label", "model"))
+    with schema_context("comune_054012"):
+        assert set(ContentType.objects.values_list("id", "app_label", "model")) == template_types
+        created = ContentType.objects.create(app_label="prova", model="nuovo")
+        assert created.pk > max(pk for pk, _a, _m in template_types)
+
+
+def test_clone_trigger_calls_the_clones_own_function(cast):
+    comune_create(zona_code=cast.zona.code, **NEW)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'comune_054012' AND NOT t.tgisinternal"
+        )
+        (definition,) = cursor.fetchone()
+    assert "comune_054012.core_auditentry_append_only()" in definition
+    assert "template_comune" not in definition
+
+
+def test_without_pg_dump_cloning_falls_back_to_django_tenants(cast, monkeypatch):
+    from tenants.services import snapshot
+
+    monkeypatch.setattr(snapshot, "_pg_dump_for_server", lambda: None)
+    snapshot._ddl_cache.clear()
+    comune_create(zona_code=cast.zona.code, **NEW)
+    assert tables_in("comune_054012") == tables_in("template_comune")

@@ -26,6 +26,7 @@ from django_tenants.utils import schema_exists
 from services.core.errors import AmbitoError
 
 from ..models import Ente
+from .snapshot import clone_from_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,9 @@ def schema_clone_for(ente: Ente) -> None:
             )
             % {"schema": template}
         )
-    CloneSchema().clone_schema(template, ente.schema_name, "DATA")
+    if not clone_from_snapshot(template, ente.schema_name):
+        log.warning("no pg_dump for this server: cloning %s with django-tenants (slower)", template)
+        CloneSchema().clone_schema(template, ente.schema_name, "DATA")
     missing = missing_migrations(ente.schema_name)
     if missing:
         raise SchemaStateError(
