@@ -24,9 +24,13 @@ class MembershipMiddleware:
             return self.get_response(request)
         if tenant.is_template or not tenant.is_active:
             raise Http404
-        if request.path.startswith(OPEN_PREFIXES):
-            return self.get_response(request)
         user = request.user
+        if request.path.startswith(OPEN_PREFIXES):
+            # Not enforced here (signing in comes first), but known, so account pages show
+            # the role like every other page.
+            if user.is_authenticated:
+                request.membership = membership_for(user, tenant)  # type: ignore[attr-defined,arg-type]
+            return self.get_response(request)
         if not user.is_authenticated:
             if request.path.startswith("/api/"):
                 raise Http404

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 
 from .forms import ComuneForm
 from .jobs import job_start_provision_comune
@@ -81,9 +83,14 @@ def jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def job_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """Progress of one job; HTMX polls the fragment until the job finishes."""
+    if not request.user.is_authenticated:
+        if request.htmx:  # type: ignore[attr-defined]
+            # A poll after the session expired: send the whole page to sign in, not the
+            # sign-in form into the progress box.
+            return HttpResponseClientRedirect(redirect_to_login(request.get_full_path())["Location"])
+        return redirect_to_login(request.get_full_path())
     job = Job.objects.filter(public_id=public_id).first()
     if job is None or not (request.user.is_superuser or job.created_by_id == request.user.pk):
         raise Http404

@@ -98,3 +98,22 @@ def test_cache_keys_carry_the_schema(cast):
     with schema_context(cast.comune_a.ente.schema_name):
         assert cache.get("contatore") == "A"
     assert connection.schema_name == "public"
+
+
+def test_comune_form_refuses_a_bad_istat_code_on_the_form(cast):
+    response = client_for(cast.superuser).post(
+        "/piattaforma/comuni/nuovo/", {"istat_code": "12", "name": "X", "zona": cast.zona.code}
+    )
+    assert response.status_code == 200
+    assert "6 cifre" in response.content.decode()
+    assert not Job.objects.filter(params__istat_code="12").exists()
+
+
+def test_expired_session_poll_redirects_the_whole_page(cast):
+    from django.test import Client
+
+    response = Client(HTTP_HOST="localhost").get(
+        "/jobs/00000000-0000-0000-0000-000000000000/", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/")
