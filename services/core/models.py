@@ -56,6 +56,7 @@ class AuditSeal(models.Model):
     """A hash chain over the audit trail: each seal covers the entries written since the
     previous one, so a row altered behind the application's back shows up on verification."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sealed_at = models.DateTimeField(auto_now_add=True)
     first_entry_id = models.BigIntegerField()
     last_entry_id = models.BigIntegerField()

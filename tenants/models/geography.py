@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +57,8 @@ class Ente(TenantMixin, BaseModel):
 
 
 class Domain(DomainMixin):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
     class Meta:
         verbose_name = _("dominio")
         verbose_name_plural = _("domini")
