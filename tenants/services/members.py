@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from services.core.audit import audit_log
+from services.core.codice_fiscale import normalize_codice_fiscale
 from services.core.errors import AlreadyExists, NotFound, ValidationFailed
 
-from ..codice_fiscale import normalize_codice_fiscale
 from ..models import Ente, Membership, User
 from ..roles import ROLE_TENANT_TYPE, Role
 

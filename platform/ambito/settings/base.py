@@ -23,6 +23,7 @@ ALLOWED_HOSTS = env.listing("AMBITO_ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DO
 # shared catalogue); every comune, zone office and region has a schema of its own type.
 COMMON_APPS = [
     "django.contrib.contenttypes",
+    "django.contrib.postgres",
     "services.core",
 ]
 
@@ -49,6 +50,7 @@ SHARED_APPS = [
 COMUNE_APPS = [
     *COMMON_APPS,
     "services.home",
+    "services.anagrafica",
 ]
 
 ZONA_APPS = [

@@ -1,0 +1,83 @@
+"""Reads of the person registry."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from services.core.errors import NotFound
+from services.core.text import fold
+
+from .models import Indirizzo, MembroNucleo, Persona
+
+CF_PART = re.compile(r"^[A-Z]{6}[0-9A-Z]{0,10}$")
+DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+
+
+def get_persona(public_id: object) -> Persona:
+    persona = Persona.objects.filter(public_id=public_id).first()
+    if persona is None:
+        raise NotFound(_("Persona non trovata."))
+    return persona
+
+
+def persona_search(query: str, *, limit: int = 50) -> list[Persona]:
+    """Search by name (tolerant of accents and typos), codice fiscale (or its start), birth
+    date (gg/mm/aaaa) and address, in any combination: 'rossi mario 12/03/1950'."""
+    text = (query or "").strip()
+    if not text:
+        return []
+    qs: QuerySet[Persona] = Persona.objects.filter(unita_in__isnull=True)
+    birth: date | None = None
+    match = DATE.search(text)
+    if match:
+        try:
+            birth = datetime(int(match[3]), int(match[2]), int(match[1])).date()
+        except ValueError:
+            birth = None
+        text = (text[: match.start()] + text[match.end():]).strip()
+    if birth:
+        qs = qs.filter(data_nascita=birth)
+    upper = text.replace(" ", "").upper()
+    if upper and CF_PART.match(upper) and any(ch.isdigit() for ch in upper):
+        return list(qs.filter(codice_fiscale__startswith=upper).order_by("cognome", "nome")[:limit])
+    folded = fold(text)
+    if not folded:
+        return list(qs.order_by("cognome", "nome")[:limit])
+    by_address = Indirizzo.objects.filter(
+        persona=OuterRef("pk"), al__isnull=True, search_text__trigram_word_similar=folded
+    )
+    qs = (
+        qs.filter(Q(search_text__trigram_word_similar=folded) | Exists(by_address))
+        .annotate(score=TrigramWordSimilarity(folded, "search_text"))
+        .order_by("-score", "cognome", "nome")
+    )
+    return list(qs[:limit])
+
+
+def current_address(persona: Persona, tipo: str = Indirizzo.Tipo.RESIDENZA) -> Indirizzo | None:
+    return Indirizzo.objects.filter(persona=persona, tipo=tipo, al__isnull=True).first()
+
+
+def current_household(persona: Persona) -> list[MembroNucleo]:
+    """Members of the person's current household, the person included."""
+    own = MembroNucleo.objects.filter(persona=persona, al__isnull=True).first()
+    if own is None:
+        return []
+    return list(
+        MembroNucleo.objects.filter(nucleo_id=own.nucleo_id, al__isnull=True)
+        .select_related("persona")
+        .order_by("dal", "persona__data_nascita")
+    )
+
+
+def possible_duplicates(persona: Persona) -> list[Persona]:
+    return list(
+        Persona.objects.filter(search_text=persona.search_text,
+                               data_nascita=persona.data_nascita, unita_in__isnull=True)
+        .exclude(pk=persona.pk)[:10]
+    )

@@ -1,0 +1,52 @@
+"""Codice fiscale validation through python-codicefiscale (check character, omocodia)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from codicefiscale import codicefiscale
+from django.utils.translation import gettext as _
+
+from services.core.errors import ValidationFailed
+
+
+def normalize_codice_fiscale(value: str) -> str:
+    cf = (value or "").strip().upper().replace(" ", "")
+    if not codicefiscale.is_valid(cf):
+        raise ValidationFailed(
+            _("Il codice fiscale «%(cf)s» non è valido: controlla lettere, cifre e carattere di controllo.")
+            % {"cf": cf},
+            field="codice_fiscale",
+        )
+    return cf
+
+
+def check_codice_fiscale_matches(
+    cf: str, *, cognome: str, nome: str, sesso: str, data_nascita: date
+) -> None:
+    """The code must agree with the person's data (omocodia variants decode the same)."""
+    decoded = codicefiscale.decode(cf)
+    problems = []
+    if decoded["birthdate"].date() != data_nascita:
+        problems.append(_("data di nascita"))
+    if decoded["gender"] != sesso:
+        problems.append(_("sesso"))
+    raw = decoded["raw"]
+    if cognome and raw["lastname"] != codicefiscale.encode_lastname(cognome):
+        problems.append(_("cognome"))
+    if nome and raw["firstname"] != codicefiscale.encode_firstname(nome):
+        problems.append(_("nome"))
+    if problems:
+        raise ValidationFailed(
+            _("Il codice fiscale %(cf)s non corrisponde a: %(what)s.")
+            % {"cf": cf, "what": ", ".join(str(p) for p in problems)},
+            field="codice_fiscale",
+        )
+
+
+def birthplace_of(cf: str) -> tuple[str, str]:
+    """(Belfiore code, place name) encoded in a codice fiscale."""
+    decoded = codicefiscale.decode(cf)
+    place = decoded.get("birthplace") or {}
+    # With omocodia the raw digits are letters (G4T8): the decoded place has the real code.
+    return str(place.get("code") or decoded["raw"]["birthplace"]), str(place.get("name", ""))
