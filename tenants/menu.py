@@ -55,8 +55,55 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
         "zona": _("Ufficio di piano"),
         "regione": _("Osservatorio regionale"),
     }[tenant_type]
+    services: list[MenuItem] = []
+    if tenant_type == "comune":
+        services = [
+            MenuItem(
+                _("Anagrafica"),
+                icon="it-user",
+                children=[
+                    MenuItem(_("Ricerca persone"), "anagrafica_list",
+                             capability="view_anagrafica", icon="it-search"),
+                    MenuItem(_("Nuova persona"), "anagrafica_new",
+                             capability="edit_anagrafica", icon="it-plus-circle"),
+                    MenuItem(_("Importa dall'anagrafe"), "anagrafica_import_list",
+                             capability="import_anagrafe", icon="it-upload"),
+                ],
+            ),
+            MenuItem(
+                _("Segretariato sociale"),
+                icon="it-comment",
+                children=[
+                    MenuItem(_("Schede di accesso"), "accesso_list",
+                             capability="write_scheda_accesso", icon="it-files"),
+                    MenuItem(_("Nuova scheda di accesso"), "accesso_new",
+                             capability="write_scheda_accesso", icon="it-plus-circle"),
+                    MenuItem(_("Risorse del territorio"), "risorse_list",
+                             capability="view_anagrafica", icon="it-map-marker-circle"),
+                ],
+            ),
+            MenuItem(
+                _("Cartelle sociali"),
+                icon="it-folder",
+                children=[
+                    MenuItem(_("Cruscotto"), "cartella_dashboard", capability="view_cartella",
+                             icon="it-chart-line"),
+                    MenuItem(_("Cartelle"), "cartella_list", capability="view_cartella",
+                             icon="it-folder"),
+                    MenuItem(_("Schede da valutare"), "cartella_schede_da_valutare",
+                             capability="manage_cartella", icon="it-inbox"),
+                    MenuItem(_("Verifiche PAI scadute"), "pai_overdue",
+                             capability="view_cartella", icon="it-clock"),
+                    MenuItem(_("Approvazioni"), "approvazioni_list", capability="approve_pai",
+                             icon="it-check-circle"),
+                    MenuItem(_("Trasferimenti"), "trasferimenti_list",
+                             capability="manage_cartella", icon="it-exchange-circle"),
+                ],
+            ),
+        ]
     return [
         MenuItem(home_label, "home", capability="view_home", icon="it-pa"),
+        *services,
         MenuItem(
             _("Ente"),
             icon="it-settings",

@@ -31,6 +31,8 @@ class Capability(models.TextChoices):
     # Case work (anagrafica, segretariato, cartella): used by the services apps.
     VIEW_ANAGRAFICA = "view_anagrafica", _("Consultare l'anagrafica")
     EDIT_ANAGRAFICA = "edit_anagrafica", _("Modificare l'anagrafica")
+    IMPORT_ANAGRAFE = "import_anagrafe", _("Importare dall'anagrafe della popolazione")
+    MERGE_PERSONE = "merge_persone", _("Unire schede anagrafiche duplicate")
     WRITE_SCHEDA_ACCESSO = "write_scheda_accesso", _("Registrare schede di accesso")
     VIEW_CARTELLA = "view_cartella", _("Consultare le cartelle sociali assegnate")
     MANAGE_CARTELLA = "manage_cartella", _("Aprire, aggiornare e chiudere cartelle sociali")
@@ -72,13 +74,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.EDUCATORE: frozenset(_CASE_WORK),
     Role.PSICOLOGO: frozenset(_CASE_WORK),
     Role.AMMINISTRATIVO: frozenset(
-        {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.MANAGE_DOMANDE, C.MANAGE_DETERMINE}
+        {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.EDIT_ANAGRAFICA, C.IMPORT_ANAGRAFE, C.MERGE_PERSONE,
+         C.MANAGE_DOMANDE, C.MANAGE_DETERMINE}
     ),
     Role.DIRIGENTE: frozenset(
         _CASE_WORK
         | {
             C.VIEW_AUDIT,
             C.MANAGE_MEMBERS,
+            C.IMPORT_ANAGRAFE,
+            C.MERGE_PERSONE,
             C.MANAGE_CARTELLA,
             C.APPROVE_PAI,
             C.MANAGE_DOMANDE,

@@ -51,6 +51,8 @@ COMUNE_APPS = [
     *COMMON_APPS,
     "services.home",
     "services.anagrafica",
+    "services.accesso",
+    "services.cartella",
 ]
 
 ZONA_APPS = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessoConfig(AppConfig):
+    name = "services.accesso"
+    label = "accesso"
+    verbose_name = _("Segretariato sociale")
