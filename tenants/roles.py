@@ -36,6 +36,7 @@ class Capability(models.TextChoices):
     WRITE_SCHEDA_ACCESSO = "write_scheda_accesso", _("Registrare schede di accesso")
     VIEW_CARTELLA = "view_cartella", _("Consultare le cartelle sociali assegnate")
     MANAGE_CARTELLA = "manage_cartella", _("Aprire, aggiornare e chiudere cartelle sociali")
+    VIEW_ALL_CARTELLE = "view_all_cartelle", _("Consultare tutte le cartelle sociali del comune")
     APPROVE_PAI = "approve_pai", _("Approvare PAI e chiusure")
     # Administration of money.
     MANAGE_DOMANDE = "manage_domande", _("Gestire le domande")
@@ -86,6 +87,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MERGE_PERSONE,
             C.MANAGE_CARTELLA,
             C.APPROVE_PAI,
+            C.VIEW_ALL_CARTELLE,
             C.MANAGE_DOMANDE,
             C.DECIDE_INTERVENTO,
             C.MANAGE_DETERMINE,

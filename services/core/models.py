@@ -75,3 +75,20 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_entry_id}-{self.last_entry_id} {self.digest[:12]}"
+
+
+class Contatore(models.Model):
+    """Progressive numbers per schema, key and year (schede, cartelle, protocol-like
+    numbers): gap-free within a committed transaction, never reused."""
+
+    chiave = models.CharField(max_length=40)
+    anno = models.PositiveSmallIntegerField()
+    valore = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chiave", "anno"], name="contatore_chiave_anno")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chiave}/{self.anno}: {self.valore}"

@@ -1,0 +1,62 @@
+"""The one place that decides who reads a case file. Pages, API and exports get case files
+only through these functions, and every read is written to the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from services.core.audit import audit_log
+from tenants.roles import Capability, permission_name
+
+from .models import Cartella, OperatoreCartella
+
+
+def _can(user: Any, capability: str) -> bool:
+    return bool(user.is_authenticated and user.has_perm(permission_name(capability)))
+
+
+def cartelle_visibili(user: Any) -> QuerySet[Cartella]:
+    """Case files ``user`` may read: those they are enabled on, or all for the roles that
+    see every case of the comune. Nothing for anyone else."""
+    if not _can(user, Capability.VIEW_CARTELLA):
+        return Cartella.objects.none()
+    qs = Cartella.objects.select_related("persona")
+    if _can(user, Capability.VIEW_ALL_CARTELLE):
+        return qs
+    enabled = OperatoreCartella.objects.filter(cartella=OuterRef("pk"), user_id=user.pk,
+                                               al__isnull=True)
+    return qs.filter(Exists(enabled))
+
+
+def is_enabled_on(user: Any, cartella: Cartella) -> bool:
+    return OperatoreCartella.objects.filter(cartella=cartella, user_id=user.pk,
+                                            al__isnull=True).exists()
+
+
+def get_cartella_for_user(user: Any, public_id: Any, *, write: bool = False,
+                          ip_address: str | None = None) -> Cartella:
+    """The case file, or 404 whether it is missing or not this user's to read. With
+    ``write`` the user must also be allowed to change case files and be enabled on it."""
+    try:
+        cartella = cartelle_visibili(user).filter(public_id=public_id).first()
+    except (ValueError, TypeError, ValidationError):  # not a UUID
+        cartella = None
+    if cartella is None:
+        raise Http404
+    if write and not (_can(user, Capability.MANAGE_CARTELLA) and is_enabled_on(user, cartella)):
+        raise Http404
+    audit_log(action="cartella.scrittura" if write else "cartella.letta", actor=user,
+              obj=cartella, ip_address=ip_address)
+    return cartella
+
+
+def lettori_cartella(cartella: Cartella) -> QuerySet:
+    """Who read or changed the case, when and from where (for the dirigente)."""
+    from services.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(object_type="cartella.cartella",
+                                     object_id=str(cartella.public_id)).order_by("-at", "-id")
