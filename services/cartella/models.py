@@ -6,6 +6,8 @@ Who may read a case is decided in one place, ``selectors.get_cartella_for_user``
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,8 @@ from services.core.models import BaseModel
 
 class ImpostazioniCartella(models.Model):
     """Per-comune rules (one row per schema): which decisions need the dirigente."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     approvazione_pai = models.BooleanField(_("i PAI richiedono l'approvazione del dirigente"),
                                            default=True)

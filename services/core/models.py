@@ -81,6 +81,8 @@ class Contatore(models.Model):
     """Progressive numbers per schema, key and year (schede, cartelle, protocol-like
     numbers): gap-free within a committed transaction, never reused."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
     chiave = models.CharField(max_length=40)
     anno = models.PositiveSmallIntegerField()
     valore = models.PositiveIntegerField(default=0)
