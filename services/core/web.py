@@ -1,0 +1,23 @@
+"""Small helpers the HTML views of every app share."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest
+
+from .errors import AmbitoError
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def actor_of(request: HttpRequest):  # type: ignore[no-untyped-def]
+    from services.anagrafica.services import Actor
+
+    return Actor(request.user, client_ip(request))
+
+
+def form_error(form: forms.Form, exc: AmbitoError) -> None:
+    """Show a domain error on the field it concerns, or on the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
