@@ -7,6 +7,7 @@ model holds what each path is allowed to keep.
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +91,10 @@ class Risorsa(BaseModel):
         verbose_name = _("risorsa del territorio")
         verbose_name_plural = _("risorse del territorio")
         ordering = ["nome"]
+        indexes = [
+            GinIndex(fields=["search_text"], name="risorsa_search_trgm",
+                     opclasses=["gin_trgm_ops"]),
+        ]
 
     def __str__(self) -> str:
         return self.nome
@@ -171,6 +176,11 @@ class SchedaAccesso(BaseModel):
     operatore_label = models.CharField(_("operatore"), max_length=254)
     # Set by the case-file side when it takes the scheda in charge (cartella public id).
     cartella_public_id = models.UUIDField(null=True, blank=True)
+    # The social worker's refusal after evaluating a forwarded scheda (scheda_respingi).
+    motivo_respingimento = models.TextField(_("motivo del respingimento"), blank=True)
+    respinta_il = models.DateTimeField(_("respinta il"), null=True, blank=True)
+    respinta_da_id = models.BigIntegerField(_("respinta da"), null=True, blank=True)
+    respinta_da_label = models.CharField(_("respinta da"), max_length=254, blank=True)
 
     class Meta:
         verbose_name = _("scheda di accesso")
@@ -190,8 +200,35 @@ class SchedaAccesso(BaseModel):
                 | Q(esito="segnalazione_ag") | Q(esito="inoltro_as"),
                 name="scheda_pregiudizio_chiude_con_segnalazione",
             ),
+            # A judicial order is identified by its number and date.
+            models.CheckConstraint(
+                condition=~Q(interlocutore_tipo="autorita_giudiziaria")
+                | (~Q(provvedimento_numero="") & Q(provvedimento_data__isnull=False)),
+                name="scheda_ag_con_provvedimento",
+            ),
+            # From a public official only written reports (unless harm is suspected).
+            models.CheckConstraint(
+                condition=~Q(interlocutore_tipo="pubblico_ufficiale")
+                | Q(segnalazione_scritta=True) | Q(presunto_pregiudizio=True),
+                name="scheda_pu_solo_scritta",
+            ),
+            # Consent denied: nobody's identity is kept.
+            models.CheckConstraint(
+                condition=~Q(esito="consenso_negato")
+                | (Q(utente__isnull=True) & Q(interlocutore__isnull=True)
+                   & Q(riferimento__isnull=True)),
+                name="scheda_consenso_negato_senza_identita",
+            ),
+            # The social worker refuses with a reason.
+            models.CheckConstraint(
+                condition=~Q(stato="respinta") | ~Q(motivo_respingimento=""),
+                name="scheda_respinta_con_motivo",
+            ),
         ]
-        indexes = [models.Index(fields=["stato", "data"], name="scheda_stato_data")]
+        indexes = [
+            models.Index(fields=["stato", "data"], name="scheda_stato_data"),
+            models.Index(fields=["operatore_id", "data"], name="scheda_operatore_data"),
+        ]
 
     def __str__(self) -> str:
         return f"Scheda {self.numero}"

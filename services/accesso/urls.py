@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.accesso_list, name="accesso_list"),
+    path("nuova/", views.accesso_new, name="accesso_new"),
+    path("nuova/cerca-persona/", views.accesso_persona_search, name="accesso_persona_search"),
+    path("<uuid:public_id>/", views.accesso_detail, name="accesso_detail"),
+    path("<uuid:public_id>/chiudi/", views.accesso_close, name="accesso_close"),
+    path("risorse/", views.risorse_list, name="risorse_list"),
+    path("risorse/nuova/", views.risorse_new, name="risorse_new"),
+    path("risorse/<uuid:public_id>/", views.risorse_edit, name="risorse_edit"),
+]

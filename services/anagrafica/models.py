@@ -236,3 +236,6 @@ class Riferimento(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.riferimento} ({self.get_tipo_display()}) per {self.persona}"
+
+
+from .models_import import *  # noqa: E402,F403

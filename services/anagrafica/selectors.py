@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from services.core.errors import NotFound
@@ -48,15 +48,25 @@ def persona_search(query: str, *, limit: int = 50) -> list[Persona]:
     folded = fold(text)
     if not folded:
         return list(qs.order_by("cognome", "nome")[:limit])
-    by_address = Indirizzo.objects.filter(
-        persona=OuterRef("pk"), al__isnull=True, search_text__trigram_word_similar=folded
-    )
-    qs = (
-        qs.filter(Q(search_text__trigram_word_similar=folded) | Exists(by_address))
+    # Two index-backed lookups (names, then current addresses) rather than one OR, which
+    # the planner cannot serve from the trigram indexes.
+    by_name = list(
+        qs.filter(search_text__trigram_word_similar=folded)
         .annotate(score=TrigramWordSimilarity(folded, "search_text"))
-        .order_by("-score", "cognome", "nome")
+        .order_by("-score", "cognome", "nome")[:limit]
     )
-    return list(qs[:limit])
+    if len(by_name) >= limit:
+        return by_name
+    address_ids = (
+        Indirizzo.objects.filter(al__isnull=True, search_text__trigram_word_similar=folded)
+        .annotate(score=TrigramWordSimilarity(folded, "search_text"))
+        .order_by("-score")
+        .values_list("persona_id", flat=True)[: limit * 2]
+    )
+    seen = {p.pk for p in by_name}
+    by_address = [p for p in qs.filter(pk__in=list(address_ids)).order_by("cognome", "nome")
+                  if p.pk not in seen]
+    return (by_name + by_address)[:limit]
 
 
 def current_address(persona: Persona, tipo: str = Indirizzo.Tipo.RESIDENZA) -> Indirizzo | None:

@@ -160,3 +160,161 @@ class AvvisoCartella(BaseModel):
 
     def __str__(self) -> str:
         return self.testo
+
+
+# --- What the social worker records in the case: problems, family resources, diary, documents.
+
+
+class Problematica(BaseModel):
+    """A problem found in the interviews: it justifies later activities and benefits."""
+
+    class Categoria(models.TextChoices):
+        ECONOMICA = "economica", _("Economica")
+        ABITATIVA = "abitativa", _("Abitativa")
+        LAVORATIVA = "lavorativa", _("Lavorativa")
+        SANITARIA = "sanitaria", _("Sanitaria")
+        RELAZIONALE = "relazionale", _("Relazionale / familiare")
+        DIPENDENZE = "dipendenze", _("Dipendenze")
+        VIOLENZA = "violenza", _("Violenza / maltrattamento")
+        LEGALE = "legale", _("Legale / giudiziaria")
+        ALTRO = "altro", _("Altro")
+
+    cartella = models.ForeignKey(Cartella, on_delete=models.CASCADE, related_name="problematiche")
+    categoria = models.CharField(_("categoria"), max_length=15, choices=Categoria.choices)
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    rilevata_il = models.DateField(_("rilevata il"))
+    chiusa_il = models.DateField(_("superata il"), null=True, blank=True)
+    registrata_da_id = models.BigIntegerField(null=True, blank=True)
+    registrata_da_label = models.CharField(_("registrata da"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("problematica")
+        verbose_name_plural = _("problematiche")
+        ordering = ["cartella", "-rilevata_il", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chiusa_il__isnull=True) | Q(chiusa_il__gte=models.F("rilevata_il")),
+                name="problematica_chiusa_dopo_rilevazione",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_categoria_display()
+
+
+class RisorsaFamiliare(BaseModel):
+    """A relative, friend or neighbour the person can count on: someone of the registry or
+    just a name."""
+
+    class Relazione(models.TextChoices):
+        GENITORE = "genitore", _("Genitore")
+        FIGLIO = "figlio", _("Figlio/a")
+        CONIUGE = "coniuge", _("Coniuge / partner")
+        FRATELLO = "fratello", _("Fratello / sorella")
+        NONNO = "nonno", _("Nonno/a")
+        ALTRO_PARENTE = "altro_parente", _("Altro parente")
+        AMICO = "amico", _("Amico/a")
+        VICINO = "vicino", _("Vicino/a di casa")
+        VOLONTARIO = "volontario", _("Volontario/a")
+        ALTRO = "altro", _("Altro")
+
+    cartella = models.ForeignKey(Cartella, on_delete=models.CASCADE,
+                                 related_name="risorse_familiari")
+    persona = models.ForeignKey("anagrafica.Persona", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("persona dell'anagrafica"))
+    nome = models.CharField(_("nome e cognome"), max_length=200, blank=True)
+    relazione = models.CharField(_("relazione"), max_length=15, choices=Relazione.choices)
+    disponibilita = models.TextField(_("che cosa può offrire"), blank=True)
+    contatti = models.CharField(_("contatti"), max_length=200, blank=True)
+    al = models.DateField(_("non più disponibile dal"), null=True, blank=True)
+    registrata_da_id = models.BigIntegerField(null=True, blank=True)
+    registrata_da_label = models.CharField(_("registrata da"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("risorsa familiare o amicale")
+        verbose_name_plural = _("risorse familiari e amicali")
+        ordering = ["cartella", "al", "relazione", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(persona__isnull=False) | ~Q(nome=""),
+                                   name="risorsa_familiare_ha_identita"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nome_visualizzato} ({self.get_relazione_display()})"
+
+    @property
+    def nome_visualizzato(self) -> str:
+        return self.persona.nome_completo if self.persona is not None else self.nome
+
+
+class VoceDiario(BaseModel):
+    """One entry of the professional diary. A private entry is read only by its author and
+    by the case's responsible."""
+
+    class Tipo(models.TextChoices):
+        PRIMO_COLLOQUIO = "primo_colloquio", _("Primo colloquio professionale")
+        COLLOQUIO = "colloquio", _("Colloquio")
+        VISITA_DOMICILIARE = "visita_domiciliare", _("Visita domiciliare")
+        TELEFONATA = "telefonata", _("Telefonata")
+        NOTA = "nota", _("Nota")
+        RIUNIONE_EQUIPE = "riunione_equipe", _("Riunione d'équipe")
+
+    cartella = models.ForeignKey(Cartella, on_delete=models.CASCADE, related_name="diario")
+    tipo = models.CharField(_("tipo"), max_length=20, choices=Tipo.choices)
+    data = models.DateField(_("data"))
+    testo = models.TextField(_("testo"))
+    riservata = models.BooleanField(_("riservata"), default=False)
+    autore_id = models.BigIntegerField(_("autore"))
+    autore_label = models.CharField(_("autore"), max_length=254)
+
+    class Meta:
+        verbose_name = _("voce del diario")
+        verbose_name_plural = _("diario professionale")
+        ordering = ["cartella", "-data", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(testo=""), name="voce_diario_ha_testo"),
+        ]
+        indexes = [models.Index(fields=["cartella", "data"], name="voce_diario_cartella_data")]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} {self.data:%d/%m/%Y}"
+
+
+class Documento(BaseModel):
+    """A file of the case. On disk under ``<schema>/cartelle/<cartella>/<uuid>.<ext>``
+    (``percorso``): never the user's file name, never served from /media/."""
+
+    class Tipo(models.TextChoices):
+        RELAZIONE_SOCIALE = "relazione_sociale", _("Relazione sociale")
+        PROVVEDIMENTO_AG = "provvedimento_ag", _("Provvedimento dell'autorità giudiziaria")
+        CERTIFICAZIONE_SANITARIA = "cert_sanitaria", _("Certificazione sanitaria")
+        ISEE = "isee", _("Attestazione ISEE")
+        DOCUMENTO_IDENTITA = "identita", _("Documento d'identità")
+        CONSENSO = "consenso", _("Consenso al trattamento dei dati")
+        CORRISPONDENZA = "corrispondenza", _("Corrispondenza")
+        ALTRO = "altro", _("Altro")
+
+    cartella = models.ForeignKey(Cartella, on_delete=models.PROTECT, related_name="documenti")
+    tipo = models.CharField(_("tipo"), max_length=20, choices=Tipo.choices)
+    data = models.DateField(_("data del documento"))
+    numero_protocollo = models.CharField(_("numero di protocollo"), max_length=50, blank=True)
+    descrizione = models.CharField(_("descrizione"), max_length=300, blank=True)
+    percorso = models.CharField(max_length=300, unique=True, editable=False)
+    nome_originale = models.CharField(_("nome del file"), max_length=255)
+    dimensione = models.PositiveBigIntegerField(_("dimensione (byte)"))
+    content_type = models.CharField(_("tipo di file"), max_length=100)
+    sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
+    caricato_da_id = models.BigIntegerField(_("caricato da"))
+    caricato_da_label = models.CharField(_("caricato da"), max_length=254)
+
+    class Meta:
+        verbose_name = _("documento")
+        verbose_name_plural = _("documenti")
+        ordering = ["cartella", "-data", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(dimensione__gt=0), name="documento_non_vuoto"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()}: {self.nome_originale}"

@@ -60,3 +60,39 @@ def lettori_cartella(cartella: Cartella) -> QuerySet:
 
     return AuditEntry.objects.filter(object_type="cartella.cartella",
                                      object_id=str(cartella.public_id)).order_by("-at", "-id")
+
+
+# --- reads of the case's content (the case itself already obtained through the helper above)
+
+
+def voci_diario_visibili(user: Any, cartella: Cartella) -> QuerySet:
+    """The diary as ``user`` may read it: private entries only for their author and for the
+    case's responsible."""
+    from django.db.models import Q
+
+    from .models import VoceDiario
+
+    qs = VoceDiario.objects.filter(cartella=cartella)
+    if user.pk == cartella.responsabile_id:
+        return qs
+    return qs.filter(Q(riservata=False) | Q(autore_id=user.pk))
+
+
+def schede_da_valutare() -> QuerySet:
+    """Schede the front office forwarded to the social workers, oldest first, each with the
+    person's case file (if any) so the list can say who already follows them."""
+    from django.db.models import Subquery
+
+    from services.accesso.models import SchedaAccesso
+
+    cartelle = Cartella.objects.filter(persona=OuterRef("utente_id"))
+    return (
+        SchedaAccesso.objects.filter(stato=SchedaAccesso.Stato.INOLTRATA)
+        .select_related("utente")
+        .annotate(
+            cartella_numero=Subquery(cartelle.values("numero")[:1]),
+            cartella_stato=Subquery(cartelle.values("stato")[:1]),
+            cartella_responsabile=Subquery(cartelle.values("responsabile_label")[:1]),
+        )
+        .order_by("data", "id")
+    )

@@ -44,6 +44,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_celery_beat",
+    "services.trasferimenti",
     "api",
 ]
 
@@ -53,6 +54,7 @@ COMUNE_APPS = [
     "services.anagrafica",
     "services.accesso",
     "services.cartella",
+    "services.pai",
 ]
 
 ZONA_APPS = [

@@ -8,6 +8,8 @@ urlpatterns = [
     path("anagrafica/importazioni/", include("services.anagrafica.urls_import")),
     path("accesso/", include("services.accesso.urls")),
     path("cartelle/", include("services.cartella.urls")),
+    path("trasferimenti/", include("services.trasferimenti.urls")),
+    path("pai/", include("services.pai.urls")),
     path("api/", include("api.urls")),
     *common,
 ]

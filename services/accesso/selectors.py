@@ -1,0 +1,134 @@
+"""Reads of the segretariato sociale. A scheda di accesso is obtained only through
+``get_scheda_for_user``, which decides who may read it and writes every read to the audit
+trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from services.anagrafica.models import Persona, Riferimento
+from services.core.audit import audit_log
+from services.core.text import fold
+from tenants.roles import Capability, permission_name
+
+from .models import Consenso, Risorsa, SchedaAccesso
+
+# Who may speak for another person about their data (seed 002: legale rappresentante).
+LEGAL_REPRESENTATIVE = (Riferimento.Tipo.TUTORE, Riferimento.Tipo.CURATORE,
+                        Riferimento.Tipo.AMMINISTRATORE_SOSTEGNO)
+
+
+def _can(user: Any, capability: str) -> bool:
+    return bool(user.is_authenticated and user.has_perm(permission_name(capability)))
+
+
+def consenso_attuale(persona: Persona) -> Consenso | None:
+    """The person's answer in force: the latest recorded (by date, then by entry)."""
+    return Consenso.objects.filter(persona=persona).order_by("-data", "-id").first()
+
+
+def consensi_attuali(persone: list[Persona]) -> dict[int, Consenso]:
+    """The consent in force for each of ``persone`` (by person id), in one query."""
+    rows = (Consenso.objects.filter(persona__in=persone)
+            .order_by("persona_id", "-data", "-id").distinct("persona_id"))
+    return {c.persona_id: c for c in rows}
+
+
+def is_legal_representative(utente: Persona | None, rappresentante: Persona | None) -> bool:
+    """Whether the registry records ``rappresentante`` as the utente's guardian, curator or
+    support administrator today."""
+    if utente is None or rappresentante is None:
+        return False
+    return Riferimento.objects.filter(persona=utente, riferimento=rappresentante,
+                                      tipo__in=LEGAL_REPRESENTATIVE, al__isnull=True).exists()
+
+
+def rappresentanza_verificata(scheda: SchedaAccesso) -> bool | None:
+    """For a scheda filled in by a legal representative: is the role on record? None for
+    other interlocutors."""
+    if scheda.interlocutore_tipo != SchedaAccesso.Interlocutore.LEGALE_RAPPRESENTANTE:
+        return None
+    return is_legal_representative(scheda.utente, scheda.interlocutore)
+
+
+def schede_visibili(user: Any) -> QuerySet[SchedaAccesso]:
+    """Schede ``user`` may read: every scheda of the comune for the roles that work on case
+    files (``view_cartella``); only the ones they wrote for the front office; none for
+    anyone else."""
+    qs = SchedaAccesso.objects.select_related("utente", "interlocutore")
+    if _can(user, Capability.VIEW_CARTELLA):
+        return qs
+    if _can(user, Capability.WRITE_SCHEDA_ACCESSO):
+        return qs.filter(operatore_id=user.pk)
+    return qs.none()
+
+
+def get_scheda_for_user(user: Any, public_id: Any, *, write: bool = False,
+                        ip_address: str | None = None) -> SchedaAccesso:
+    """The scheda, or 404 whether it is missing or not this user's to read. With ``write``
+    the user must also be allowed to write schede; the write itself is audited by the
+    service, so only plain reads are logged here (``scheda.letta``)."""
+    try:
+        scheda = (schede_visibili(user).select_related("riferimento", "consenso")
+                  .filter(public_id=public_id).first())
+    except (ValueError, TypeError, ValidationError):  # not a UUID
+        scheda = None
+    if scheda is None:
+        raise Http404
+    if write:
+        if not _can(user, Capability.WRITE_SCHEDA_ACCESSO):
+            raise Http404
+        return scheda
+    audit_log(action="scheda.letta", actor=user, obj=scheda, ip_address=ip_address)
+    return scheda
+
+
+def schede_filtrate(user: Any, *, stato: str = "", dal: Any = None, al: Any = None,
+                    solo_mie: bool = False) -> QuerySet[SchedaAccesso]:
+    """The list page: visible schede by state, contact date range, and the user's own."""
+    qs = schede_visibili(user)
+    if stato:
+        qs = qs.filter(stato=stato)
+    if dal:
+        qs = qs.filter(data__date__gte=dal)
+    if al:
+        qs = qs.filter(data__date__lte=al)
+    if solo_mie:
+        qs = qs.filter(operatore_id=user.pk)
+    return qs.order_by("-data", "-id")
+
+
+def risorse_search(q: str = "", area_target: str = "", *, solo_attive: bool = True,
+                   limit: int = 200) -> list[Risorsa]:
+    """Resources of the territory by name, manager or description (tolerant of accents and
+    typos; a word's beginning is enough), optionally in one target area. Resources for every area come along with the
+    chosen one."""
+    qs: QuerySet[Risorsa] = Risorsa.objects.all()
+    if solo_attive:
+        qs = qs.filter(attiva=True)
+    if area_target:
+        qs = qs.filter(area_target__in=[area_target, ""])
+    folded = fold(q)
+    if not folded:
+        return list(qs.order_by("nome")[:limit])
+    qs = (
+        qs.filter(Q(search_text__trigram_word_similar=folded) | Q(search_text__contains=folded))
+        .annotate(score=TrigramWordSimilarity(folded, "search_text"))
+        .order_by("-score", "nome")
+    )
+    return list(qs[:limit])
+
+
+def get_risorsa(public_id: Any) -> Risorsa:
+    try:
+        risorsa = Risorsa.objects.filter(public_id=public_id).first()
+    except (ValueError, TypeError, ValidationError):
+        risorsa = None
+    if risorsa is None:
+        raise Http404
+    return risorsa
