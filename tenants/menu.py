@@ -75,7 +75,7 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                 icon="it-comment",
                 children=[
                     MenuItem(_("Schede di accesso"), "accesso_list",
-                             capability="write_scheda_accesso", icon="it-files"),
+                             capability="write_scheda_accesso|view_cartella", icon="it-files"),
                     MenuItem(_("Nuova scheda di accesso"), "accesso_new",
                              capability="write_scheda_accesso", icon="it-plus-circle"),
                     MenuItem(_("Risorse del territorio"), "risorse_list",
@@ -125,7 +125,8 @@ def _allowed(request: HttpRequest, item: MenuItem) -> bool:
         return True
     if item.capability == "platform_admin":
         return bool(request.user.is_superuser)
-    return request.user.has_perm(permission_name(item.capability))
+    # "a|b": any of the capabilities opens the item.
+    return any(request.user.has_perm(permission_name(c)) for c in item.capability.split("|"))
 
 
 def build_menu(request: HttpRequest, tenant_type: str) -> list[MenuItem]:

@@ -16,6 +16,23 @@ PAGES = {
     "/ente/registro/": "view_audit",
     "/api/v1/me/": "view_home",
 }
+# The comune's own work pages (the tree menu's entries), by the capability they declare.
+COMUNE_PAGES = {
+    "/anagrafica/": "view_anagrafica",
+    "/anagrafica/nuova/": "edit_anagrafica",
+    "/anagrafica/importazioni/": "import_anagrafe",
+    "/anagrafica/importazioni/nuova/": "import_anagrafe",
+    "/accesso/": "write_scheda_accesso|view_cartella",
+    "/accesso/nuova/": "write_scheda_accesso",
+    "/accesso/risorse/": "view_anagrafica",
+    "/accesso/risorse/nuova/": "write_scheda_accesso",
+    "/pai/cruscotto/": "view_cartella",
+    "/cartelle/": "view_cartella",
+    "/cartelle/schede-da-valutare/": "manage_cartella",
+    "/pai/verifiche-scadute/": "view_cartella",
+    "/pai/approvazioni/": "approve_pai",
+    "/trasferimenti/": "manage_cartella",
+}
 COMUNE_ROLES = [r for r in Role if r not in (Role.COORDINATORE_ZONA, Role.OSSERVATORE_REGIONALE)]
 
 
@@ -25,6 +42,22 @@ def test_comune_pages_by_role(cast, role, path):
     response = client_for(cast.by_role[role], cast.comune_a.ente).get(path)
     expected = 200 if PAGES[path] in ROLE_CAPABILITIES[role] else 403
     assert response.status_code == expected
+
+
+def _allowed(role: str, declared: str) -> bool:
+    return any(cap in ROLE_CAPABILITIES[role] for cap in declared.split("|"))
+
+
+@pytest.mark.parametrize("role", [r.value for r in COMUNE_ROLES])
+@pytest.mark.parametrize("path", list(COMUNE_PAGES))
+def test_comune_work_pages_by_role(cast, role, path):
+    response = client_for(cast.by_role[role], cast.comune_a.ente).get(path)
+    assert response.status_code == (200 if _allowed(role, COMUNE_PAGES[path]) else 403)
+
+
+@pytest.mark.parametrize("path", list(COMUNE_PAGES))
+def test_comune_work_pages_are_404_for_another_comune(cast, path):
+    assert client_for(cast.outsider, cast.comune_a.ente).get(path).status_code == 404
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -46,7 +79,7 @@ def test_the_table_above_matches_what_views_declare(cast):
 
     set_urlconf("ambito.urls.comune")
     try:
-        for path, capability in PAGES.items():
+        for path, capability in {**PAGES, **COMUNE_PAGES}.items():
             view = resolve(path).func
             declared = getattr(view, "required_capability", None) or getattr(
                 getattr(view, "view_class", None), "required_capability", None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from codicefiscale import codicefiscale
 from django.utils.translation import gettext as _
@@ -10,9 +12,20 @@ from django.utils.translation import gettext as _
 from services.core.errors import ValidationFailed
 
 
+@lru_cache(maxsize=4096)
+def _decode(cf: str) -> dict[str, Any]:
+    """Decoding builds every omocodia variant (about 0.5 ms): done once per code."""
+    return codicefiscale.decode(cf)
+
+
+@lru_cache(maxsize=4096)
+def _is_valid(cf: str) -> bool:
+    return bool(codicefiscale.is_valid(cf))
+
+
 def normalize_codice_fiscale(value: str) -> str:
     cf = (value or "").strip().upper().replace(" ", "")
-    if not codicefiscale.is_valid(cf):
+    if not _is_valid(cf):
         raise ValidationFailed(
             _("Il codice fiscale «%(cf)s» non è valido: controlla lettere, cifre e carattere di controllo.")
             % {"cf": cf},
@@ -25,7 +38,7 @@ def check_codice_fiscale_matches(
     cf: str, *, cognome: str, nome: str, sesso: str, data_nascita: date
 ) -> None:
     """The code must agree with the person's data (omocodia variants decode the same)."""
-    decoded = codicefiscale.decode(cf)
+    decoded = _decode(cf)
     problems = []
     if decoded["birthdate"].date() != data_nascita:
         problems.append(_("data di nascita"))
@@ -46,7 +59,7 @@ def check_codice_fiscale_matches(
 
 def birthplace_of(cf: str) -> tuple[str, str]:
     """(Belfiore code, place name) encoded in a codice fiscale."""
-    decoded = codicefiscale.decode(cf)
+    decoded = _decode(cf)
     place = decoded.get("birthplace") or {}
     # With omocodia the raw digits are letters (G4T8): the decoded place has the real code.
     return str(place.get("code") or decoded["raw"]["birthplace"]), str(place.get("name", ""))
