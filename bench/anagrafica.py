@@ -138,6 +138,33 @@ def main(n_persons: int, n_queries: int) -> None:
             times.append(time.perf_counter() - t)
             assert response.status_code == 200
         _report("search page (htmx results, whole request)", times)
+
+        # Case history: case files with a realistic amount of diary and movements.
+        from services.anagrafica.services import Actor
+        from services.cartella.models import Cartella, VoceDiario
+        from services.cartella.services import cartella_apri
+
+        with tenant_context(comune.ente):
+            actor = Actor(user)
+            persone = list(Persona.objects.order_by("?")[:200])
+            cartelle = [cartella_apri(actor=actor, persona=p, area_target="poverta",
+                                      data=date(2019, 1, 1)) for p in persone]
+            VoceDiario.objects.bulk_create([
+                VoceDiario(cartella=c, tipo="colloquio", data=date(2019 + k % 7, 1 + k % 12, 1),
+                           testo="Colloquio di verifica " * 10, autore_id=user.pk,
+                           autore_label="A S")
+                for c in cartelle for k in range(60)
+            ])
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            ids = list(Cartella.objects.values_list("public_id", flat=True))
+        times = []
+        for _ in range(n_queries):
+            t = time.perf_counter()
+            response = client.get(f"/cartelle/{rng.choice(ids)}/storia/")
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200, response.status_code
+        _report("case history page (60 diary entries, whole request)", times)
     finally:
         connection.close()
         with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:

@@ -1,4 +1,4 @@
-"""The CSV layout of the register export (documented in docs/anagrafe-import.md), and the
+"""The CSV layout of the register export (documented in services/anagrafica/docs/anagrafe-import.md), and the
 reading of one file into rows ready to apply or rejected with their reason.
 
 Only what can be judged from the file alone is checked here (format, mandatory fields,
