@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from services.anagrafica.selectors import persona_search
-from services.anagrafica.services import Actor, DuplicateCodiceFiscale, PossibleDuplicate
+from services.anagrafica.services import DuplicateCodiceFiscale, PossibleDuplicate
 from services.core.errors import AmbitoError
+from services.core.web import actor_of as _actor
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
@@ -55,10 +56,6 @@ def _readers_only(view: View) -> View:
 
     wrapped.required_capability = "|".join(READERS)  # type: ignore[attr-defined]
     return wrapped
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(request.user, request.META.get("REMOTE_ADDR"))
 
 
 def _add_error(form: BaseForm, exc: AmbitoError) -> None:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from services.core.errors import AmbitoError, NotFound
+from services.core.web import actor_of as _actor
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
@@ -25,13 +26,8 @@ from .importer.selectors import (
 )
 from .importer.tracciato import RELAZIONI
 from .models import ImportAnagrafe
-from .services import Actor
 
 PER_PAGINA = 50
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(request.user, request.META.get("REMOTE_ADDR"))
 
 
 def _importazione(public_id: UUID) -> ImportAnagrafe:

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET
 
 from services.anagrafica.models import CondizioneSociale, Riferimento
 from services.anagrafica.selectors import current_household
-from services.anagrafica.services import Actor
 from services.core.errors import NotFound
 from services.core.text import fold
+from services.core.web import actor_of
 from tenants.models import Membership
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import ROLE_CAPABILITIES, Capability
@@ -50,10 +50,6 @@ SEZIONI_LABELS = [
     ("avvisi", _("Avvisi")),
 ]
 SEZIONI = [key for key, _label in SEZIONI_LABELS]
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    return Actor(request.user, request.META.get("REMOTE_ADDR"))
 
 
 def cartella_for(request: HttpRequest, public_id: Any, *, write: bool = False) -> Cartella:

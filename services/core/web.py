@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.http import HttpRequest
 
 from .errors import AmbitoError
+
+if TYPE_CHECKING:
+    from services.anagrafica.services import Actor
 
 
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def actor_of(request: HttpRequest):  # type: ignore[no-untyped-def]
+def actor_of(request: HttpRequest) -> Actor:
     from services.anagrafica.services import Actor
 
     return Actor(request.user, client_ip(request))

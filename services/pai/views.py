@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.anagrafica.services import Actor
 from services.cartella.models import Cartella
 from services.cartella.selectors import get_cartella_for_user, is_enabled_on
 from services.core.errors import AmbitoError
+from services.core.web import actor_of, client_ip, form_error
 from tenants.models import Membership, User
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
@@ -37,18 +37,6 @@ from .forms import (
     VerificaProgrammaForm,
 )
 from .models import PAI
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    return Actor(request.user, client_ip(request))
-
-
-def form_error(form: forms.Form, exc: AmbitoError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
 
 
 def _pai(request: HttpRequest, public_id: UUID, *, write: bool = False) -> PAI:
