@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,28 @@ from .models import Indirizzo, MembroNucleo, Persona
 
 CF_PART = re.compile(r"^[A-Z]{6}[0-9A-Z]{0,10}$")
 DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+
+
+def get_persona_for_user(user: Any, public_id: object, *, ip_address: str | None = None,
+                         log_read: bool = True) -> Persona:
+    """A person of the registry for someone allowed to consult it, or 404 (missing or not
+    allowed look the same). Reads are written to the audit trail."""
+    from django.http import Http404
+
+    from services.core.audit import audit_log
+    from tenants.roles import Capability, permission_name
+
+    if not (user.is_authenticated and user.has_perm(permission_name(Capability.VIEW_ANAGRAFICA))):
+        raise Http404
+    try:
+        persona = Persona.objects.filter(public_id=public_id).first()
+    except (ValueError, ValidationError):
+        persona = None
+    if persona is None:
+        raise Http404
+    if log_read:
+        audit_log(action="persona.letta", actor=user, obj=persona, ip_address=ip_address)
+    return persona
 
 
 def get_persona(public_id: object) -> Persona:

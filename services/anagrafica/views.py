@@ -7,12 +7,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.core.audit import audit_log
 from services.core.errors import AmbitoError
 from services.core.web import actor_of, client_ip, form_error
 from tenants.permissions import capability_required, has_capability
@@ -21,14 +20,18 @@ from tenants.roles import Capability
 from . import forms as f
 from . import services as svc
 from .models import MembroNucleo, Persona
-from .selectors import current_address, current_household, persona_search, possible_duplicates
+from .selectors import (
+    current_address,
+    current_household,
+    get_persona_for_user,
+    persona_search,
+    possible_duplicates,
+)
 
 
 def _persona(request: HttpRequest, public_id: Any) -> Persona:
-    persona = Persona.objects.filter(public_id=public_id).first()
-    if persona is None:
-        raise Http404
-    return persona
+    """For the writes: the service functions record what they change."""
+    return get_persona_for_user(request.user, public_id, log_read=False)
 
 
 def _picked(form: forms.Form) -> Persona:
@@ -77,9 +80,7 @@ def persona_new(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.VIEW_ANAGRAFICA)
 def persona_detail(request: HttpRequest, public_id: Any, forms_with_errors: dict | None = None,
                    status: int = 200) -> HttpResponse:
-    persona = _persona(request, public_id)
-    audit_log(action="persona.letta", actor=request.user, obj=persona,
-              ip_address=client_ip(request))
+    persona = get_persona_for_user(request.user, public_id, ip_address=client_ip(request))
     cartella = None
     if has_capability(request, Capability.VIEW_CARTELLA):
         from services.cartella.selectors import cartelle_visibili
