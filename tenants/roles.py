@@ -43,6 +43,10 @@ class Capability(models.TextChoices):
     PROPOSE_INTERVENTO = "propose_intervento", _("Proporre interventi")
     DECIDE_INTERVENTO = "decide_intervento", _("Decidere sugli interventi")
     MANAGE_DETERMINE = "manage_determine", _("Gestire determine e liquidazioni")
+    MANAGE_SERVIZI = "manage_servizi", _("Attivare e configurare i servizi del comune")
+    MANAGE_FORNITORI = "manage_fornitori", _("Gestire fornitori, contratti e fatture")
+    MANAGE_TRIBUNALE = "manage_tribunale", _("Gestire i procedimenti del Tribunale per i minorenni")
+    VIEW_STATISTICHE = "view_statistiche", _("Consultare le statistiche del comune e dell'ambito")
     # Zone and region.
     VIEW_ZONE_REPORTS = "view_zone_reports", _("Consultare i report dell'ambito")
     MANAGE_PIANO_ZONA = "manage_piano_zona", _("Gestire il piano di zona")
@@ -70,13 +74,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.ASSISTENTE_SOCIALE: frozenset(
         _CASE_WORK
-        | {C.WRITE_SCHEDA_ACCESSO, C.MANAGE_CARTELLA, C.MANAGE_DOMANDE, C.PROPOSE_INTERVENTO}
+        | {C.WRITE_SCHEDA_ACCESSO, C.MANAGE_CARTELLA, C.MANAGE_DOMANDE, C.PROPOSE_INTERVENTO,
+           C.MANAGE_TRIBUNALE}
     ),
     Role.EDUCATORE: frozenset(_CASE_WORK),
     Role.PSICOLOGO: frozenset(_CASE_WORK),
     Role.AMMINISTRATIVO: frozenset(
         {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.EDIT_ANAGRAFICA, C.IMPORT_ANAGRAFE, C.MERGE_PERSONE,
-         C.MANAGE_DOMANDE, C.MANAGE_DETERMINE}
+         C.MANAGE_DOMANDE, C.MANAGE_DETERMINE, C.MANAGE_FORNITORI, C.VIEW_STATISTICHE}
     ),
     Role.DIRIGENTE: frozenset(
         _CASE_WORK
@@ -91,6 +96,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_DOMANDE,
             C.DECIDE_INTERVENTO,
             C.MANAGE_DETERMINE,
+            C.MANAGE_SERVIZI,
+            C.MANAGE_FORNITORI,
+            C.MANAGE_TRIBUNALE,
+            C.VIEW_STATISTICHE,
         }
     ),
     Role.COORDINATORE_ZONA: frozenset(

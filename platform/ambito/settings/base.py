@@ -45,6 +45,9 @@ SHARED_APPS = [
     "drf_spectacular",
     "django_celery_beat",
     "services.trasferimenti",
+    "zone.catalogo",
+    "zone.piano",
+    "zone.statistiche",
     "api",
 ]
 
@@ -55,6 +58,15 @@ COMUNE_APPS = [
     "services.accesso",
     "services.cartella",
     "services.pai",
+    "services.interventi",
+    "services.domande",
+    "services.determine",
+    "services.fornitori",
+    "services.domiciliare",
+    "services.ricoveri",
+    "services.lsu",
+    "services.assegni",
+    "services.tribunale",
 ]
 
 ZONA_APPS = [

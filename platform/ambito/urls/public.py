@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.portal, name="home"),
     path("piattaforma/", include("tenants.urls")),
     path("admin/", admin.site.urls),
+    path("catalogo/", include("zone.catalogo.urls_public")),
     path("api/", include("api.urls")),
     *common,
 ]

@@ -4,6 +4,7 @@ from .common import urlpatterns as common
 
 urlpatterns = [
     path("", include("zone.region.urls")),
+    path("indicatori/", include("zone.statistiche.urls_regione")),
     path("api/", include("api.urls")),
     *common,
 ]

@@ -4,6 +4,9 @@ from .common import urlpatterns as common
 
 urlpatterns = [
     path("", include("zone.office.urls")),
+    path("catalogo/", include("zone.catalogo.urls")),
+    path("piano/", include("zone.piano.urls")),
+    path("statistiche/", include("zone.statistiche.urls")),
     path("api/", include("api.urls")),
     *common,
 ]

@@ -1,0 +1,1 @@
+"""Assegni di maternità e al nucleo familiare."""

@@ -1,0 +1,1 @@
+"""Fornitori, contratti e fatture."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InterventiConfig(AppConfig):
+    name = "services.interventi"
+    label = "interventi"
+    verbose_name = _("Interventi e prestazioni")

@@ -1,0 +1,1 @@
+"""Lavori socialmente utili."""

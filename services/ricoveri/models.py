@@ -1,0 +1,1 @@
+"""Ricoveri in struttura."""

@@ -1,0 +1,1 @@
+"""Tribunale per i minorenni."""

@@ -1,0 +1,1 @@
+"""Piano di zona."""

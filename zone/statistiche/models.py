@@ -1,0 +1,1 @@
+"""Statistiche dell'ambito."""
