@@ -13,18 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from services.core.models import BaseModel
-
-
-class AreaTarget(models.TextChoices):
-    """ISTAT target areas of social interventions and services."""
-
-    FAMIGLIA_MINORI = "famiglia_minori", _("Famiglia e minori")
-    DISABILI = "disabili", _("Disabili")
-    DIPENDENZE = "dipendenze", _("Dipendenze")
-    ANZIANI = "anziani", _("Anziani")
-    IMMIGRATI = "immigrati", _("Immigrati, Rom, Sinti e Caminanti")
-    POVERTA = "poverta", _("Povertà, disagio adulti e senza dimora")
-    MULTIUTENZA = "multiutenza", _("Multiutenza")
+from zone.catalogo.models import AreaTarget  # noqa: F401  (re-exported: one list)
 
 
 class Consenso(BaseModel):

@@ -74,7 +74,7 @@ class Servizio(BaseModel):
         "catalogo.VoceNomenclatore", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name=_("voce del nomenclatore"),
     )
-    area_target = models.CharField(_("area target"), max_length=8, choices=AreaTarget.choices)
+    area_target = models.CharField(_("area target"), max_length=20, choices=AreaTarget.choices)
     carattere = models.CharField(_("carattere"), max_length=12, choices=Carattere.choices)
     prova_mezzi = models.PositiveSmallIntegerField(
         _("prova dei mezzi"), choices=ProvaMezzi.choices, default=ProvaMezzi.NESSUNA
@@ -139,7 +139,7 @@ class Intervento(BaseModel):
     # Copied from the service when the intervention is created: the record keeps what held then.
     tipo = models.CharField(_("tipo"), max_length=20, choices=TipoIntervento.choices)
     carattere = models.CharField(_("carattere"), max_length=12, choices=Carattere.choices)
-    area_target = models.CharField(_("area target"), max_length=8, choices=AreaTarget.choices)
+    area_target = models.CharField(_("area target"), max_length=20, choices=AreaTarget.choices)
     presa_in_carico = models.BooleanField(_("persona in carico al servizio sociale"), default=False)
 
     proposto_da_id = models.BigIntegerField(_("proposto da"), null=True, blank=True)

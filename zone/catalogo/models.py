@@ -18,16 +18,28 @@ from services.core.models import BaseModel
 
 
 class AreaTarget(models.TextChoices):
-    """ISTAT target areas (aree di utenza) of the survey on social services of the comuni."""
+    """ISTAT target areas (aree di utenza) of the survey on social services of the comuni.
+    The one list every app uses (``services.accesso`` re-exports it)."""
 
-    FAMIGLIA_MINORI = "FAM", _("Famiglia e minori")
-    DISABILI = "DIS", _("Disabili")
-    DIPENDENZE = "ADD", _("Dipendenze")
-    ANZIANI = "ELD", _("Anziani")
-    IMMIGRATI = "IMMNOM", _("Immigrati, Rom, Sinti e Caminanti")
-    POVERTA = "POV", _("Povertà, disagio adulti e senza dimora")
-    MULTIUTENZA = "MULBEN", _("Multiutenza")
+    FAMIGLIA_MINORI = "famiglia_minori", _("Famiglia e minori")
+    DISABILI = "disabili", _("Disabili")
+    DIPENDENZE = "dipendenze", _("Dipendenze")
+    ANZIANI = "anziani", _("Anziani")
+    IMMIGRATI = "immigrati", _("Immigrati, Rom, Sinti e Caminanti")
+    POVERTA = "poverta", _("Povertà, disagio adulti e senza dimora")
+    MULTIUTENZA = "multiutenza", _("Multiutenza")
 
+
+# ISTAT codelist CATEG_OF_BENEFICIARIES (see data/FONTI.md).
+AREA_TARGET_ISTAT: dict[str, str] = {
+    AreaTarget.FAMIGLIA_MINORI: "FAM",
+    AreaTarget.DISABILI: "DIS",
+    AreaTarget.DIPENDENZE: "ADD",
+    AreaTarget.ANZIANI: "ELD",
+    AreaTarget.IMMIGRATI: "IMMNOM",
+    AreaTarget.POVERTA: "POV",
+    AreaTarget.MULTIUTENZA: "MULBEN",
+}
 
 # SIUSS ``AreaUtenza`` (INPS spec v2.0.1): 1 famiglia e minori, 2 disabilità e non
 # autosufficienza, 3 povertà ed esclusione. Areas without a SIUSS counterpart map to None.
@@ -98,7 +110,7 @@ class VoceNomenclatore(_Voce):
     reachable source (``data/FONTI.md``)."""
 
     area_target = models.CharField(
-        _("area target"), max_length=8, choices=AreaTarget.choices, blank=True
+        _("area target"), max_length=20, choices=AreaTarget.choices, blank=True
     )
 
     class Meta(_Voce.Meta):
