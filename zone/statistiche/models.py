@@ -35,3 +35,6 @@ class FattoSpesa(models.Model):
             models.UniqueConstraint(fields=["comune", "origine_id"], name="fatto_spesa_origine_unica"),
         ]
         indexes = [models.Index(fields=["voce_piano", "comune"], name="fatto_spesa_voce")]
+
+    def __str__(self) -> str:
+        return f"{self.comune_id} {self.esercizio} {self.origine_id}"
