@@ -62,3 +62,12 @@ def get(key: str) -> Liquidabile:
 
 def all_kinds() -> list[Liquidabile]:
     return list(_REGISTRY.values())
+
+
+def rilascia(kind: Liquidabile, *, ids: Iterable[int]) -> None:
+    """A cancelled liquidazione makes its items payable again. Optional for a kind: one
+    that defines ``rilascia(*, ids)`` gets it called (same transaction); one that does not
+    keeps its items as they are (its own pages decide what to do with them)."""
+    hook = getattr(kind, "rilascia", None)
+    if hook is not None:
+        hook(ids=ids)

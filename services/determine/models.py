@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from services.core.models import BaseModel
@@ -25,7 +26,7 @@ from services.core.models import BaseModel
 ZERO = Decimal("0.00")
 
 
-def money(verbose_name: str, **kwargs: object) -> models.DecimalField:
+def money(verbose_name: str | Promise, **kwargs: object) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)  # type: ignore[arg-type]
 
 

@@ -6,3 +6,10 @@ class InterventiConfig(AppConfig):
     name = "services.interventi"
     label = "interventi"
     verbose_name = _("Interventi e prestazioni")
+
+    def ready(self) -> None:
+        from services.determine import liquidabili
+
+        from .liquidabile import PagamentiInterventi
+
+        liquidabili.register(PagamentiInterventi())

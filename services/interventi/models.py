@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from services.core.models import BaseModel
@@ -23,7 +24,7 @@ from zone.catalogo.models import AreaTarget
 ZERO = Decimal("0.00")
 
 
-def money(verbose_name: str, **kwargs: object) -> models.DecimalField:
+def money(verbose_name: str | Promise, **kwargs: object) -> models.DecimalField:
     """Euro amounts: Decimal with cents, never float."""
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)  # type: ignore[arg-type]
 

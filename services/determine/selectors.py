@@ -1,0 +1,74 @@
+"""Reads of determine and liquidazioni, and the committed / liquidated / remaining summary
+(aggregated in SQL, Decimal throughout)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from . import liquidabili
+from .liquidabili import Voce
+from .models import ZERO, Determina, Liquidazione
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _by_public_id(qs: QuerySet, public_id: Any) -> Any:
+    try:
+        obj = qs.filter(public_id=public_id).first()
+    except (ValueError, TypeError, ValidationError):
+        obj = None
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def get_determina(public_id: Any) -> Determina:
+    return _by_public_id(Determina.objects.select_related("servizio"), public_id)
+
+
+def get_liquidazione(public_id: Any) -> Liquidazione:
+    return _by_public_id(Liquidazione.objects.select_related("determina"), public_id)
+
+
+def voci_da_liquidare(determina: Determina) -> list[tuple[Any, list[Voce]]]:
+    """What every registered kind offers to pay on ``determina``: (kind, items)."""
+    return [(kind, kind.da_liquidare(determina=determina)) for kind in liquidabili.all_kinds()]
+
+
+def _residuo() -> ExpressionWrapper:
+    return ExpressionWrapper(F("impegnato") - F("liquidato"), output_field=MONEY)
+
+
+def riepilogo_per_determina(esercizio: int | None = None) -> QuerySet[Determina]:
+    qs = Determina.objects.exclude(stato=Determina.Stato.ANNULLATA).select_related("servizio")
+    if esercizio:
+        qs = qs.filter(esercizio=esercizio)
+    return qs.annotate(
+        impegnato=F("importo_impegnato"), liquidato=F("importo_liquidato"),
+    ).annotate(residuo=_residuo()).order_by("-esercizio", "numero")
+
+
+def riepilogo_per_servizio(esercizio: int | None = None) -> list[dict[str, Any]]:
+    qs = Determina.objects.exclude(stato=Determina.Stato.ANNULLATA)
+    if esercizio:
+        qs = qs.filter(esercizio=esercizio)
+    rows = (qs.values("servizio__nome")
+            .annotate(impegnato=Coalesce(Sum("importo_impegnato"), Value(ZERO), output_field=MONEY),
+                      liquidato=Coalesce(Sum("importo_liquidato"), Value(ZERO), output_field=MONEY),
+                      determine=Count("id"))
+            .annotate(residuo=_residuo()).order_by("servizio__nome"))
+    return list(rows)
+
+
+def riepilogo_per_anno() -> list[dict[str, Any]]:
+    rows = (Determina.objects.exclude(stato=Determina.Stato.ANNULLATA).values("esercizio")
+            .annotate(impegnato=Coalesce(Sum("importo_impegnato"), Value(ZERO), output_field=MONEY),
+                      liquidato=Coalesce(Sum("importo_liquidato"), Value(ZERO), output_field=MONEY),
+                      determine=Count("id"))
+            .annotate(residuo=_residuo()).order_by("-esercizio"))
+    return list(rows)

@@ -1,0 +1,171 @@
+"""Pages of determine, atti di liquidazione and the committed / liquidated summary. Thin:
+every write through ``services.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from services.core.errors import AmbitoError
+from services.core.web import actor_of, form_error
+from services.interventi.models import Intervento
+from tenants.permissions import capability_required
+from tenants.roles import Capability
+
+from . import forms as f
+from . import services as s
+from .export import RiepilogoDetermineExporter
+from .models import ZERO, Determina, Liquidazione
+from .selectors import (
+    get_determina,
+    get_liquidazione,
+    riepilogo_per_anno,
+    riepilogo_per_determina,
+    riepilogo_per_servizio,
+    voci_da_liquidare,
+)
+
+M = Capability.MANAGE_DETERMINE
+
+
+def _esercizio(request: HttpRequest) -> int | None:
+    value = request.GET.get("esercizio", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+@require_GET
+@capability_required(M)
+def determine_list(request: HttpRequest) -> HttpResponse:
+    esercizio = _esercizio(request)
+    qs = Determina.objects.select_related("servizio")
+    if esercizio:
+        qs = qs.filter(esercizio=esercizio)
+    page = Paginator(qs.order_by("-esercizio", "-data_adozione", "-id"), 50).get_page(
+        request.GET.get("pagina"))
+    return render(request, "determine/determine_list.html", {
+        "page": page, "esercizio": esercizio or "",
+        "query": f"esercizio={esercizio}" if esercizio else "",
+    })
+
+
+@capability_required(M)
+def determina_new(request: HttpRequest) -> HttpResponse:
+    form = f.DeterminaForm(request.POST or None,
+                           initial={"data_adozione": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            determina = s.determina_create(actor=actor_of(request), **form.cleaned_data)
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Determina n. %(n)s registrata.") % {"n": determina.numero})
+            return redirect("determina_detail", public_id=determina.public_id)
+    return render(request, "determine/determina_form.html", {"form": form})
+
+
+@require_GET
+@capability_required(M)
+def determina_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    from services.interventi.services import importo_impegnato_su
+
+    determina = get_determina(public_id)
+    interventi = (Intervento.objects.filter(determina=determina)
+                  .select_related("persona", "servizio").order_by("-proposto_il", "-id"))
+    return render(request, "determine/determina_detail.html", {
+        "d": determina,
+        "interventi": interventi,
+        "impegnato_interventi": importo_impegnato_su(determina.pk),
+        "liquidazioni": determina.liquidazioni.order_by("-data", "-id"),
+    })
+
+
+@require_GET
+@capability_required(M)
+def liquidazioni_list(request: HttpRequest) -> HttpResponse:
+    esercizio = _esercizio(request)
+    qs = Liquidazione.objects.select_related("determina")
+    if esercizio:
+        qs = qs.filter(esercizio=esercizio)
+    page = Paginator(qs.order_by("-esercizio", "-data", "-id"), 50).get_page(
+        request.GET.get("pagina"))
+    return render(request, "determine/liquidazioni_list.html", {
+        "page": page, "esercizio": esercizio or "",
+        "query": f"esercizio={esercizio}" if esercizio else "",
+    })
+
+
+@capability_required(M)
+def liquidazione_new(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("determina"):
+        determine = list(Determina.objects.filter(stato=Determina.Stato.ESECUTIVA)
+                         .order_by("-esercizio", "-data_adozione", "-id")[:200])
+        return render(request, "determine/liquidazione_scegli.html",
+                      {"form": f.ScegliDeterminaForm(determine=determine)})
+    determina = get_determina(request.GET["determina"])
+    gruppi = voci_da_liquidare(determina)
+    voci = [v for _kind, vs in gruppi for v in vs]
+    form = f.LiquidazioneForm(request.POST or None, voci=voci,
+                              initial={"data": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            liquidazione = s.liquidazione_create(
+                actor=actor_of(request), determina=determina, oggetti=form.coppie(),
+                data=form.cleaned_data["data"], numero=form.cleaned_data["numero"],
+                note=form.cleaned_data["note"])
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Atto di liquidazione n. %(n)s emesso: %(t)s.")
+                             % {"n": liquidazione.numero, "t": s.euro(liquidazione.importo_totale)})
+            return redirect("liquidazione_detail", public_id=liquidazione.public_id)
+    scelti = set(form["oggetti"].value() or [])
+    return render(request, "determine/liquidazione_form.html", {
+        "d": determina, "form": form, "scelti": scelti,
+        "gruppi": [(kind.label, [(f.voce_key(v), v) for v in vs]) for kind, vs in gruppi],
+        "totale_offerto": sum((v.importo for v in voci), ZERO),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@capability_required(M)
+def liquidazione_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    liquidazione = get_liquidazione(public_id)
+    form = f.AnnullaLiquidazioneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.liquidazione_annulla(actor=actor_of(request), liquidazione=liquidazione,
+                                   motivo=form.cleaned_data["motivo"])
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Atto di liquidazione annullato: gli importi tornano "
+                                        "disponibili."))
+            return redirect("liquidazione_detail", public_id=liquidazione.public_id)
+    return render(request, "determine/liquidazione_detail.html", {
+        "l": liquidazione, "righe": liquidazione.righe.order_by("id"),
+        "form": form if liquidazione.stato == Liquidazione.Stato.EMESSA else None,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+@capability_required(M)
+def determine_riepilogo(request: HttpRequest) -> HttpResponse:
+    esercizio = _esercizio(request)
+    if request.GET.get("formato") in ("xlsx", "csv"):
+        return RiepilogoDetermineExporter(esercizio).response(request.GET["formato"])
+    per_determina = list(riepilogo_per_determina(esercizio))
+    totali: dict[str, Any] = {
+        k: sum((getattr(d, k) for d in per_determina), ZERO)
+        for k in ("impegnato", "liquidato", "residuo")}
+    return render(request, "determine/riepilogo.html", {
+        "esercizio": esercizio or "", "per_determina": per_determina, "totali": totali,
+        "per_servizio": riepilogo_per_servizio(esercizio), "per_anno": riepilogo_per_anno(),
+    })
+

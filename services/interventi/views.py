@@ -1,0 +1,352 @@
+"""Pages of the comune's services and of the interventions: thin, every write through
+``services.py``, every intervention through ``get_intervento_for_user``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from services.anagrafica.selectors import get_persona_for_user, persona_search
+from services.core.errors import AmbitoError
+from services.core.text import fold
+from services.core.web import actor_of, client_ip, form_error
+from services.domande.models import Domanda
+from tenants.permissions import capability_required, has_capability
+from tenants.roles import Capability
+
+from . import forms as f
+from . import services as s
+from .models import Intervento, Pagamento, Servizio
+from .selectors import (
+    LETTORI,
+    get_intervento_for_user,
+    get_servizio,
+    interventi_da_decidere,
+    interventi_visibili,
+    pagamenti_di,
+    totale_pagato,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def readers_only(view: View) -> View:
+    """Interventions are read by who proposes, decides or pays them: 404 for non-members,
+    403 for members with none of these capabilities."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "membership", None) is None:
+            raise Http404
+        if not any(has_capability(request, c) for c in LETTORI):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.required_capability = "|".join(LETTORI)  # type: ignore[attr-defined]
+    return wrapped
+
+
+def _intervento(request: HttpRequest, public_id: UUID) -> Intervento:
+    return get_intervento_for_user(request.user, public_id, ip_address=client_ip(request))
+
+
+# --- servizi ------------------------------------------------------------------------------
+
+
+@require_GET
+@capability_required(Capability.MANAGE_SERVIZI)
+def servizi_list(request: HttpRequest) -> HttpResponse:
+    servizi = Servizio.objects.select_related("codice_prestazione", "voce_nomenclatore").order_by(
+        "-attivo", "nome")
+    return render(request, "interventi/servizi_list.html", {"servizi": servizi})
+
+
+def _servizio_data(form: f.ServizioForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data["unita_tariffa"] = data.get("unita_tariffa") or ""
+    return data
+
+
+@capability_required(Capability.MANAGE_SERVIZI)
+def servizio_new(request: HttpRequest) -> HttpResponse:
+    form = f.ServizioForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            servizio = s.servizio_create(actor=actor_of(request), **_servizio_data(form))
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Servizio «%(n)s» attivato.") % {"n": servizio.nome})
+            return redirect("servizio_detail", public_id=servizio.public_id)
+    return render(request, "interventi/servizio_form.html", {"form": form, "servizio": None})
+
+
+@capability_required(Capability.MANAGE_SERVIZI)
+def servizio_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    servizio = get_servizio(public_id)
+    form = f.ServizioForm.from_servizio(servizio, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.servizio_update(actor=actor_of(request), servizio=servizio, **_servizio_data(form))
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Servizio aggiornato."))
+            return redirect("servizio_detail", public_id=servizio.public_id)
+    return render(request, "interventi/servizio_form.html", {"form": form, "servizio": servizio})
+
+
+@require_GET
+@capability_required(Capability.MANAGE_SERVIZI)
+def servizio_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    servizio = get_servizio(public_id)
+    etichette = dict(s.campi_domanda_opzionali())
+    return render(request, "interventi/servizio_detail.html", {
+        "servizio": servizio,
+        "campi": [etichette.get(c, c) for c in servizio.campi_domanda],
+        "n_interventi": servizio.interventi.count(),
+    })
+
+
+# --- interventi ---------------------------------------------------------------------------
+
+
+@require_GET
+@readers_only
+def interventi_list(request: HttpRequest) -> HttpResponse:
+    form = f.InterventoFiltroForm(request.GET or None)
+    qs = interventi_visibili(request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["stato"]:
+            qs = qs.filter(stato=d["stato"])
+        if d["servizio"]:
+            qs = qs.filter(servizio=d["servizio"])
+        if d["anno"]:
+            qs = qs.filter(Q(data_inizio__year=d["anno"])
+                           | Q(data_inizio__isnull=True, proposto_il__year=d["anno"]))
+        if d["persona"]:
+            text = d["persona"].strip()
+            try:
+                qs = qs.filter(persona__public_id=UUID(text))
+            except ValueError:
+                for word in fold(text).split():
+                    qs = qs.filter(persona__search_text__contains=word)
+    page = Paginator(qs.order_by("-proposto_il", "-id"), 50).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(request, "interventi/interventi_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "filtered": any(request.GET.get(k) for k in ("stato", "servizio", "anno", "persona")),
+        "can_propose": has_capability(request, Capability.PROPOSE_INTERVENTO),
+    })
+
+
+def _domanda(request: HttpRequest, public_id: str) -> Domanda:
+    try:
+        domanda = (Domanda.objects.select_related("persona", "servizio")
+                   .filter(public_id=public_id).first())
+    except (ValueError, ValidationError):
+        domanda = None
+    if domanda is None:
+        raise Http404
+    return domanda
+
+
+@capability_required(Capability.PROPOSE_INTERVENTO)
+def intervento_new(request: HttpRequest) -> HttpResponse:
+    domanda = _domanda(request, request.GET["domanda"]) if request.GET.get("domanda") else None
+    if domanda is not None:
+        persona = domanda.persona
+    elif request.GET.get("persona"):
+        persona = get_persona_for_user(request.user, request.GET["persona"],
+                                       ip_address=client_ip(request))
+    else:
+        q = request.GET.get("q", "")
+        return render(request, "interventi/intervento_scegli_persona.html",
+                      {"q": q, "risultati": persona_search(q, limit=30) if q.strip() else []})
+    initial: dict[str, Any] = {}
+    if domanda is not None:
+        initial = {"servizio": domanda.servizio.public_id,
+                   "importo_totale": domanda.importo_richiesto}
+    form = f.InterventoForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            intervento = s.intervento_propose(
+                actor=actor_of(request), persona=persona, servizio=d["servizio"],
+                domanda=domanda, carattere=d["carattere"] or None, data_inizio=d["data_inizio"],
+                data_fine=d["data_fine"], importo_totale=d["importo_totale"],
+                importo_mensile=d["importo_mensile"], quota_ente=d["quota_ente"],
+                quota_utente=d["quota_utente"], quota_ssn=d["quota_ssn"],
+                ore_mensili=d["ore_mensili"], motivazione=d["motivazione"],
+            )
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            if intervento.stato == Intervento.Stato.APPROVATO:
+                messages.success(request, _("Intervento registrato e approvato."))
+            else:
+                messages.success(request, _("Proposta inviata al dirigente per la decisione."))
+            return redirect("intervento_detail", public_id=intervento.public_id)
+    return render(request, "interventi/intervento_form.html",
+                  {"form": form, "persona": persona, "domanda": domanda})
+
+
+def _cartella_visibile(request: HttpRequest, intervento: Intervento) -> Any:
+    """The person's case file, only for who may read it: others do not learn it exists."""
+    from services.cartella.selectors import cartelle_visibili
+
+    if intervento.cartella_id is None:
+        return None
+    return cartelle_visibili(request.user).filter(pk=intervento.cartella_id).first()
+
+
+def _detail_context(request: HttpRequest, intervento: Intervento, **extra: Any) -> dict[str, Any]:
+    can_decide = has_capability(request, Capability.DECIDE_INTERVENTO)
+    can_pay = has_capability(request, Capability.MANAGE_DETERMINE)
+    can_propose = has_capability(request, Capability.PROPOSE_INTERVENTO)
+    attivo = intervento.stato in (Intervento.Stato.APPROVATO, Intervento.Stato.IN_CORSO)
+    ctx = {
+        "i": intervento,
+        "cartella": _cartella_visibile(request, intervento),
+        "pagamenti": pagamenti_di(intervento),
+        "pagato": totale_pagato(intervento),
+        "decisione_form": (f.DecisioneForm() if can_decide
+                           and intervento.stato == Intervento.Stato.PROPOSTO else None),
+        "concludi_form": f.ConcludiForm() if attivo and (can_decide or can_propose) else None,
+        "annulla_form": (f.AnnullaForm() if (can_decide or can_propose) and intervento.stato in (
+            Intervento.Stato.PROPOSTO, Intervento.Stato.APPROVATO, Intervento.Stato.IN_CORSO)
+            else None),
+        "determina_form": (f.AssegnaDeterminaForm(initial={
+            "determina": intervento.determina.public_id if intervento.determina else None})
+            if can_pay and intervento.stato not in (Intervento.Stato.ANNULLATO,
+                                                    Intervento.Stato.RESPINTO) else None),
+        "can_genera": (can_pay or can_decide) and attivo,
+    }
+    ctx.update(extra)
+    return ctx
+
+
+@require_GET
+@readers_only
+def intervento_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    intervento = _intervento(request, public_id)
+    return render(request, "interventi/intervento_detail.html", _detail_context(request, intervento))
+
+
+def _back(request: HttpRequest, intervento: Intervento) -> HttpResponse:
+    if request.POST.get("next") == "da_decidere":
+        return redirect("interventi_da_decidere")
+    return redirect("intervento_detail", public_id=intervento.public_id)
+
+
+@require_POST
+@capability_required(Capability.DECIDE_INTERVENTO)
+def intervento_decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    intervento = _intervento(request, public_id)
+    form = f.DecisioneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Scegli se approvare o respingere."))
+        return _back(request, intervento)
+    try:
+        s.intervento_decide(actor=actor_of(request), intervento=intervento,
+                            approva=form.cleaned_data["decisione"] == "approva",
+                            motivazione=form.cleaned_data["motivazione"])
+    except AmbitoError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Decisione registrata: %(p)s è stato avvisato.")
+                         % {"p": intervento.proposto_da_label or _("chi ha proposto")})
+    return _back(request, intervento)
+
+
+def _azione(request: HttpRequest, public_id: UUID, form_class: type, fn: Callable[..., Any],
+            ok: str, form_key: str) -> HttpResponse:
+    intervento = _intervento(request, public_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            fn(actor=actor_of(request), intervento=intervento, **form.cleaned_data)
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, ok)
+            return redirect("intervento_detail", public_id=intervento.public_id)
+    return render(request, "interventi/intervento_detail.html",
+                  _detail_context(request, intervento, **{form_key: form}), status=400)
+
+
+@require_POST
+@readers_only
+def intervento_concludi(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    if not (has_capability(request, Capability.PROPOSE_INTERVENTO)
+            or has_capability(request, Capability.DECIDE_INTERVENTO)):
+        raise PermissionDenied
+    return _azione(request, public_id, f.ConcludiForm, s.intervento_concludi,
+                   _("Intervento concluso."), "concludi_form")
+
+
+@require_POST
+@readers_only
+def intervento_annulla(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    if not (has_capability(request, Capability.PROPOSE_INTERVENTO)
+            or has_capability(request, Capability.DECIDE_INTERVENTO)):
+        raise PermissionDenied
+    return _azione(request, public_id, f.AnnullaForm, s.intervento_annulla,
+                   _("Intervento annullato."), "annulla_form")
+
+
+@require_POST
+@capability_required(Capability.MANAGE_DETERMINE)
+def intervento_determina(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _azione(request, public_id, f.AssegnaDeterminaForm, s.intervento_assegna_determina,
+                   _("Determina aggiornata."), "determina_form")
+
+
+@require_POST
+@readers_only
+def intervento_pagamenti_genera(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    if not (has_capability(request, Capability.MANAGE_DETERMINE)
+            or has_capability(request, Capability.DECIDE_INTERVENTO)):
+        raise PermissionDenied
+    intervento = _intervento(request, public_id)
+    try:
+        nuovi = s.pagamenti_genera(actor=actor_of(request), intervento=intervento)
+    except AmbitoError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Pagamenti generati: %(n)s.") % {"n": len(nuovi)})
+    return redirect("intervento_detail", public_id=intervento.public_id)
+
+
+@require_GET
+@capability_required(Capability.DECIDE_INTERVENTO)
+def interventi_da_decidere_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "interventi/da_decidere.html",
+                  {"proposte": list(interventi_da_decidere()), "form": f.DecisioneForm()})
+
+
+@require_GET
+@readers_only
+def pagamenti_list(request: HttpRequest) -> HttpResponse:
+    stato = request.GET.get("stato", Pagamento.Stato.DA_LIQUIDARE)
+    qs = Pagamento.objects.select_related("intervento__persona", "intervento__servizio",
+                                          "intervento__determina")
+    if stato in Pagamento.Stato.values:
+        qs = qs.filter(stato=stato)
+    page = Paginator(qs.order_by("competenza", "id"), 50).get_page(request.GET.get("pagina"))
+    return render(request, "interventi/pagamenti_list.html",
+                  {"page": page, "stato": stato, "stati": Pagamento.Stato.choices,
+                   "query": f"stato={stato}"})
