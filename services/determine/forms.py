@@ -22,7 +22,7 @@ class DeterminaForm(forms.Form):
     capitolo = forms.CharField(label=_("Capitolo di bilancio"), max_length=30)
     articolo = forms.CharField(label=_("Articolo"), max_length=30, required=False)
     importo_impegnato = forms.DecimalField(label=_("Importo impegnato (euro)"), max_digits=12,
-                                           decimal_places=2)
+                                           decimal_places=2, localize=True)
     servizio = forms.ModelChoiceField(label=_("Servizio"), required=False,
                                       queryset=Servizio.objects.order_by("nome"),
                                       to_field_name="public_id", empty_label=_("Nessuno"))

@@ -16,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _money(label: Any, required: bool = False) -> forms.DecimalField:
     return forms.DecimalField(label=label, required=required, max_digits=12, decimal_places=2,
-                              min_value=0)
+                              min_value=0, localize=True)
 
 
 class CatalogoChoice(forms.ModelChoiceField):
@@ -78,7 +78,7 @@ class InterventoForm(forms.Form):
     quota_utente = _money(_("Quota a carico dell'utente"))
     quota_ssn = _money(_("Quota a carico del SSN"))
     ore_mensili = forms.DecimalField(label=_("Ore mensili"), required=False, max_digits=7,
-                                     decimal_places=2, min_value=0)
+                                     decimal_places=2, min_value=0, localize=True)
     motivazione = forms.CharField(label=_("Motivazione della proposta"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
