@@ -20,9 +20,9 @@ class RiepilogoDetermineExporter(Exporter):
     def tables(self) -> Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]:
         importi = [_("Impegnato"), _("Liquidato"), _("Residuo")]
         yield (_("Per determina"),
-               [_("Numero"), _("Esercizio"), _("Data"), _("Oggetto"), _("Capitolo"),
+               [_("Determina"), _("Esercizio"), _("Data"), _("Oggetto"), _("Capitolo"),
                 _("Servizio"), *importi],
-               ((d.numero, d.esercizio, d.data_adozione, d.oggetto, d.capitolo,
+               ((d.riferimento, d.esercizio, d.data_adozione, d.oggetto, d.capitolo,
                  d.servizio.nome if d.servizio else "", d.impegnato, d.liquidato, d.residuo)
                 for d in riepilogo_per_determina(self.esercizio).iterator(chunk_size=2000)))
         yield (_("Per servizio"), [_("Servizio"), _("Determine"), *importi],

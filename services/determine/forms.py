@@ -38,7 +38,7 @@ class ScegliDeterminaForm(forms.Form):
     def __init__(self, *args: Any, determine: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["determina"].choices = [
-            (str(d.public_id), f"{d.numero}/{d.esercizio} — {d.oggetto} "
+            (str(d.public_id), f"{d.riferimento} — {d.oggetto} "
              f"({_('disponibili')} {d.disponibile} €)"[:160]) for d in determine]
 
 

@@ -66,7 +66,12 @@ class Determina(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.numero}/{self.esercizio} — {self.oggetto}"
+        return f"{self.riferimento} — {self.oggetto}"
+
+    @property
+    def riferimento(self) -> str:
+        """'2025/000012' as numbered here, '123/2025' for a number typed without the year."""
+        return self.numero if str(self.esercizio) in self.numero else f"{self.numero}/{self.esercizio}"
 
     @property
     def disponibile(self) -> Decimal:

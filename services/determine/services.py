@@ -130,7 +130,7 @@ def determina_verifica_capienza(*, determina_id: int, aggiunta: Any) -> None:
         raise ValidationFailed(
             _("Con questo intervento gli interventi approvati sulla determina %(d)s "
               "ammonterebbero a %(t)s, oltre l'importo impegnato di %(i)s.")
-            % {"d": f"{determina.numero}/{determina.esercizio}", "t": euro(totale),
+            % {"d": determina.riferimento, "t": euro(totale),
                "i": euro(determina.importo_impegnato)}, field="determina")
 
 
@@ -196,7 +196,7 @@ def liquidazione_create(*, actor: Actor, determina: Determina,
             for tipo, ids in per_tipo.items():
                 kinds[tipo].segna_liquidati(ids=sorted(ids), data=data)
             _audit(actor, "liquidazione.emessa", liquidazione,
-                   {"determina": f"{det.numero}/{det.esercizio}", "importo": str(totale),
+                   {"determina": det.riferimento, "importo": str(totale),
                     "righe": len(voci)})
     except IntegrityError as exc:
         raise ValidationFailed(

@@ -67,8 +67,8 @@ class InterventoFiltroForm(forms.Form):
 class InterventoForm(forms.Form):
     servizio = forms.ModelChoiceField(label=_("Servizio"), to_field_name="public_id",
                                       queryset=Servizio.objects.filter(attivo=True).order_by("nome"))
-    carattere = forms.ChoiceField(label=_("Carattere"), choices=Carattere.choices, required=False,
-                                  help_text=_("Vuoto: quello del servizio."))
+    carattere = forms.ChoiceField(label=_("Carattere"), required=False,
+                                  choices=[("", _("Quello del servizio")), *Carattere.choices])
     data_inizio = forms.DateField(label=_("Data (una tantum) o data di inizio (periodica)"),
                                   required=False, widget=DATE)
     data_fine = forms.DateField(label=_("Data di fine"), required=False, widget=DATE)
@@ -101,7 +101,7 @@ class AnnullaForm(forms.Form):
 
 class DeterminaChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.numero}/{obj.esercizio} — {obj.oggetto}"[:120]
+        return f"{obj.riferimento} — {obj.oggetto}"[:120]
 
 
 class AssegnaDeterminaForm(forms.Form):
