@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from services.core.errors import AmbitoError
 from services.core.web import actor_of, form_error
 from services.interventi.models import Intervento
+from services.interventi.selectors import totali_interventi_per_anno
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
@@ -167,5 +168,6 @@ def determine_riepilogo(request: HttpRequest) -> HttpResponse:
     return render(request, "determine/riepilogo.html", {
         "esercizio": esercizio or "", "per_determina": per_determina, "totali": totali,
         "per_servizio": riepilogo_per_servizio(esercizio), "per_anno": riepilogo_per_anno(),
+        "interventi_per_anno": totali_interventi_per_anno(),
     })
 

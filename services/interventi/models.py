@@ -185,7 +185,10 @@ class Intervento(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["persona", "data_inizio"], name="intervento_persona_data"),
+            # Covers the totals per person and year (selectors.totali_persona_per_anno):
+            # an index-only scan, see bench/interventi.py.
+            models.Index(fields=["persona", "data_inizio"], include=["stato", "importo_totale"],
+                         name="intervento_persona_totali"),
             models.Index(fields=["stato", "proposto_il"], name="intervento_stato"),
             models.Index(fields=["servizio", "data_inizio"], name="intervento_servizio_data"),
         ]

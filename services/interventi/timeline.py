@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -13,9 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from services.cartella.history import TimelineEntry, comune_url, timeline_provider
 
-from .models import ZERO, Intervento
-from .selectors import puo_leggere
-from .services import STATI_IMPEGNATI
+from .models import Intervento
+from .selectors import puo_leggere, totali_persona_per_anno
 
 
 def _euro(value: Decimal) -> str:
@@ -44,15 +42,10 @@ def interventi(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
 
 @timeline_provider("intervento_totale", gettext_lazy("Importi per anno"), order=61)
 def interventi_per_anno(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
-    """One entry per year: what the approved interventions of that year commit, dated on
-    the year's last intervention."""
-    per_anno: dict[int, tuple[Decimal, Any]] = defaultdict(lambda: (ZERO, None))
-    qs = Intervento.objects.filter(persona_id=cartella.persona_id, stato__in=STATI_IMPEGNATI)
-    for i in qs.only("data_inizio", "proposto_il", "importo_totale", "stato"):
-        quando = i.data_inizio or i.proposto_il
-        totale, ultimo = per_anno[quando.year]
-        per_anno[quando.year] = (totale + i.importo_totale,
-                                 quando if ultimo is None or quando > ultimo else ultimo)
-    for anno, (totale, ultimo) in per_anno.items():
-        yield TimelineEntry(data=ultimo, title=_("Totale interventi %(a)s: %(t)s")
-                            % {"a": anno, "t": _euro(totale)}, badge=_("totale"))
+    """One entry per year: what the approved interventions starting that year commit,
+    dated on the year's last start."""
+    for r in totali_persona_per_anno(cartella.persona_id):
+        yield TimelineEntry(
+            data=r["ultimo"], badge=_("totale"),
+            title=_("Totale interventi %(a)s: %(t)s (%(n)s)")
+            % {"a": r["anno"], "t": _euro(r["totale"]), "n": r["numero"]})

@@ -267,6 +267,10 @@ def test_two_people_liquidating_the_same_payment_at_once(django_db_setup, django
                     RigaLiquidazione.objects.filter(liquidazione__determina=d).delete()
                     Liquidazione.objects.filter(determina=d).delete()
                 if created.get("intervento") is not None:
+                    from services.pai.models import Notifica
+
+                    Notifica.objects.filter(
+                        link__contains=str(created["intervento"].public_id)).delete()
                     Pagamento.objects.filter(intervento=created["intervento"]).delete()
                     Intervento.objects.filter(pk=created["intervento"].pk).delete()
                 if d is not None:

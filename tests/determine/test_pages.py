@@ -126,6 +126,8 @@ def test_summary_and_excel_export(cast, a, persona, servizio, determina, pagato)
     page = c.get("/determine/riepilogo/").content.decode()
     assert "700,00" in page  # remaining on the determina: 1000 - 300
     assert "799,99" in page  # remaining overall
+    interventi = page[page.index('id="riepilogo-interventi"'):]
+    assert "<th scope=\"row\">2025</th><td>1</td><td class=\"text-end\">300,00 €" in interventi
     page = c.get("/determine/riepilogo/?esercizio=2025").content.decode()
     assert 'id="riepilogo-residuo">700,00' in page
     r = c.get("/determine/riepilogo/?formato=xlsx")

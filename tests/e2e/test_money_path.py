@@ -27,8 +27,8 @@ def _cleanup(created: dict) -> None:
     RigaLiquidazione.objects.filter(liquidazione__determina__in=determine).delete()
     Liquidazione.objects.filter(determina__in=determine).delete()
     Pagamento.objects.filter(intervento__in=interventi).delete()
-    links = [f"/servizi/interventi/{i.public_id}/" for i in interventi]
-    Notifica.objects.filter(link__in=links).delete()
+    for i in interventi:
+        Notifica.objects.filter(link__contains=str(i.public_id)).delete()
     interventi.delete()
     determine.delete()
     Domanda.objects.filter(pk__in=[d.pk for d in created.get("domande", [])]).delete()

@@ -214,8 +214,8 @@ def test_totals_per_person_and_year(a, persona, servizio, servizio_periodico):
     intervento_decide(actor=a.dirigente, intervento=i, approva=True)
     una_tantum(a, persona, servizio, importo="999.00")  # only proposed: not counted
     assert totali_persona_per_anno(persona.pk) == [
-        {"anno": 2025, "totale": D("800.00"), "numero": 2},
-        {"anno": 2024, "totale": D("100.00"), "numero": 1},
+        {"anno": 2025, "totale": D("800.00"), "numero": 2, "ultimo": date(2025, 3, 1)},
+        {"anno": 2024, "totale": D("100.00"), "numero": 1, "ultimo": date(2024, 5, 1)},
     ]
 
 
