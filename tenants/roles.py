@@ -36,6 +36,8 @@ class Capability(models.TextChoices):
     WRITE_SCHEDA_ACCESSO = "write_scheda_accesso", _("Registrare schede di accesso")
     VIEW_CARTELLA = "view_cartella", _("Consultare le cartelle sociali assegnate")
     MANAGE_CARTELLA = "manage_cartella", _("Aprire, aggiornare e chiudere cartelle sociali")
+    WRITE_DIARIO = "write_diario", _(
+        "Scrivere nel diario e caricare documenti delle cartelle su cui si è abilitati")
     VIEW_ALL_CARTELLE = "view_all_cartelle", _("Consultare tutte le cartelle sociali del comune")
     APPROVE_PAI = "approve_pai", _("Approvare PAI e chiusure")
     # Administration of money.
@@ -66,7 +68,7 @@ ROLE_TENANT_TYPE: dict[str, str] = {
 }
 
 C = Capability
-_CASE_WORK = {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.EDIT_ANAGRAFICA, C.VIEW_CARTELLA}
+_CASE_WORK = {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.EDIT_ANAGRAFICA, C.VIEW_CARTELLA, C.WRITE_DIARIO}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OPERATORE_SPORTELLO: frozenset(
