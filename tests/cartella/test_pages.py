@@ -111,7 +111,8 @@ def test_an_enabled_educator_writes_the_diary_and_documents_only(cast, in_a, pie
         else:
             assert response.status_code == 404, url
     page = client.get(f"/cartelle/{pieno['cartella'].public_id}/").content.decode()
-    assert 'id="diario-form"' in page and 'id="documento-form"' in page
+    assert 'id="diario-form"' in page
+    assert 'id="documento-form"' in page
     for form_id in ("problematica-form", "operatore-form", "chiudi-form"):
         assert f'id="{form_id}"' not in page
     response = client.post(f"/cartelle/{pieno['cartella'].public_id}/diario/",
