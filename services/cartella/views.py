@@ -40,6 +40,7 @@ from .selectors import (
 )
 
 PAI_TEMPLATE = "pai/_cartella_pai.html"
+INVII_TEMPLATE = "invii/_cartella_invii.html"
 SEZIONI_LABELS = [
     ("diario", _("Diario")),
     ("problematiche", _("Problematiche")),
@@ -171,6 +172,7 @@ def render_detail(request: HttpRequest, cartella: Cartella, *, sezione: str = ""
         "movimenti": list(cartella.movimenti.order_by("-data", "-id")),
         "avvisi": list(cartella.avvisi.all()),
         "pai_template": PAI_TEMPLATE if _template_exists(PAI_TEMPLATE) else None,
+        "invii_template": INVII_TEMPLATE if _template_exists(INVII_TEMPLATE) else None,
     }
     context["avvisi_da_leggere"] = sum(1 for a in context["avvisi"] if a.letto_il is None)
     if contributable:
