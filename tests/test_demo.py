@@ -9,7 +9,6 @@ from services.accesso.models import SchedaAccesso
 from services.anagrafica.models import Persona
 from services.cartella.models import Cartella
 from services.pai.models import PAI
-
 from tenants.models import Comune, Membership, User, Zona
 from tenants.roles import Role
 from tenants.services.demo import demo_seed
