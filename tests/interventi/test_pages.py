@@ -161,3 +161,24 @@ def test_conclude_and_cancel_forms(cast, a, persona, servizio):
     assert i.pagamenti.get().stato == "annullato"
     assert _c(cast, "amministrativo").post(f"/servizi/interventi/{i.public_id}/annulla/",
                                            {"motivo": "x"}).status_code == 403
+
+
+def test_the_case_history_page_lists_interventions_and_totals(cast, a, persona, servizio):
+    caso = cartella_apri(actor=a.assistente_sociale, persona=persona, area_target="poverta",
+                         data=date(2025, 1, 15), motivo="Primo colloquio")
+    i = approvato(a, persona, servizio, importo="1234.50")
+    page = _c(cast, "assistente_sociale").get(f"/cartelle/{caso.public_id}/storia/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert servizio.nome in text
+    assert f"/servizi/interventi/{i.public_id}/" in text
+    assert "Totale interventi 2025: 1.234,50 €" in text
+
+
+def test_the_payments_list(cast, a, persona, servizio):
+    approvato(a, persona, servizio, importo="80.00")
+    c = _c(cast, "amministrativo")
+    page = c.get("/servizi/pagamenti/").content.decode()
+    assert persona.nome_completo in page
+    assert "80,00 €" in page
+    assert persona.nome_completo not in c.get("/servizi/pagamenti/?stato=liquidato").content.decode()
