@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,10 @@ class RiepilogoDetermineExporter(Exporter):
     def __init__(self, esercizio: int | None = None) -> None:
         self.esercizio = esercizio
 
+    def _determine(self) -> Iterable[Any]:
+        """Determine annotated with impegnato, liquidato, residuo."""
+        return riepilogo_per_determina(self.esercizio).iterator(chunk_size=2000)
+
     def tables(self) -> Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]:
         importi = [_("Impegnato"), _("Liquidato"), _("Residuo")]
         yield (_("Per determina"),
@@ -24,7 +29,7 @@ class RiepilogoDetermineExporter(Exporter):
                 _("Servizio"), *importi],
                ((d.riferimento, d.esercizio, d.data_adozione, d.oggetto, d.capitolo,
                  d.servizio.nome if d.servizio else "", d.impegnato, d.liquidato, d.residuo)
-                for d in riepilogo_per_determina(self.esercizio).iterator(chunk_size=2000)))
+                for d in self._determine()))
         yield (_("Per servizio"), [_("Servizio"), _("Determine"), *importi],
                ((r["servizio__nome"] or _("Senza servizio"), r["determine"], r["impegnato"],
                  r["liquidato"], r["residuo"]) for r in riepilogo_per_servizio(self.esercizio)))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +37,7 @@ class ScegliDeterminaForm(forms.Form):
 
     def __init__(self, *args: Any, determine: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["determina"].choices = [
+        cast(forms.ChoiceField, self.fields["determina"]).choices = [
             (str(d.public_id), f"{d.riferimento} — {d.oggetto} "
              f"({_('disponibili')} {d.disponibile} €)"[:160]) for d in determine]
 
@@ -47,7 +47,7 @@ def voce_key(v: Voce) -> str:
 
 
 class LiquidazioneForm(forms.Form):
-    data = forms.DateField(label=_("Data dell'atto"), widget=DATE)
+    data_atto = forms.DateField(label=_("Data dell'atto"), widget=DATE)
     numero = forms.CharField(label=_("Numero"), max_length=30, required=False,
                              help_text=_("Vuoto: il prossimo numero dell'anno."))
     oggetti = forms.MultipleChoiceField(label=_("Da liquidare"),
@@ -56,7 +56,7 @@ class LiquidazioneForm(forms.Form):
 
     def __init__(self, *args: Any, voci: list[Voce] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["oggetti"].choices = [(voce_key(v), f"{v.descrizione} — {v.importo} €")
+        cast(forms.ChoiceField, self.fields["oggetti"]).choices = [(voce_key(v), f"{v.descrizione} — {v.importo} €")
                                           for v in voci]
         self.fields["oggetti"].error_messages["required"] = _("Scegli almeno un elemento da liquidare.")
 

@@ -14,7 +14,7 @@ from . import liquidabili
 from .liquidabili import Voce
 from .models import ZERO, Determina, Liquidazione
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField[Any, Any] = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _by_public_id(qs: QuerySet, public_id: Any) -> Any:

@@ -114,12 +114,12 @@ def liquidazione_new(request: HttpRequest) -> HttpResponse:
     gruppi = voci_da_liquidare(determina)
     voci = [v for _kind, vs in gruppi for v in vs]
     form = f.LiquidazioneForm(request.POST or None, voci=voci,
-                              initial={"data": timezone.localdate()})
+                              initial={"data_atto": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             liquidazione = s.liquidazione_create(
                 actor=actor_of(request), determina=determina, oggetti=form.coppie(),
-                data=form.cleaned_data["data"], numero=form.cleaned_data["numero"],
+                data=form.cleaned_data["data_atto"], numero=form.cleaned_data["numero"],
                 note=form.cleaned_data["note"])
         except AmbitoError as exc:
             form_error(form, exc)

@@ -100,10 +100,10 @@ def test_liquidate_by_ticking_items(cast, a, persona, servizio, determina):
     p = i.pagamenti.get()
     assert f'value="interventi.pagamento:{p.pk}"' in page
     assert persona.nome_completo in page
-    r = c.post(url, {"data": "2025-04-01"})
+    r = c.post(url, {"data_atto": "2025-04-01"})
     assert r.status_code == 400
     assert "Scegli almeno un elemento" in r.content.decode()
-    r = c.post(url, {"data": "2025-04-01", "oggetti": [f"interventi.pagamento:{p.pk}"]})
+    r = c.post(url, {"data_atto": "2025-04-01", "oggetti": [f"interventi.pagamento:{p.pk}"]})
     assert r.status_code == 302
     liq = Liquidazione.objects.get()
     assert liq.importo_totale == D("120.50")
