@@ -234,6 +234,9 @@ def intervento_propose(*, actor: Actor, persona: Persona, servizio: Servizio,
         raise ValidationFailed(_("Il servizio non è più attivo."), field="servizio")
     if domanda is not None and domanda.persona_id != persona.pk:
         raise ValidationFailed(_("La domanda è di un'altra persona."), field="domanda")
+    if domanda is not None and domanda.stato in (Domanda.Stato.RESPINTA, Domanda.Stato.ARCHIVIATA):
+        raise ValidationFailed(_("La domanda è %(s)s: non si propongono interventi.")
+                               % {"s": domanda.get_stato_display().lower()}, field="domanda")
     cartella = Cartella.objects.filter(persona=persona).first()
     intervento = Intervento(
         persona=persona, servizio=servizio, domanda=domanda, cartella=cartella,
@@ -278,6 +281,17 @@ def _approva(actor: Actor, intervento: Intervento, oggi: date, motivazione: str)
         pagamenti_genera(actor=actor, intervento=intervento)
 
 
+def _lock_determina_of(intervento: Intervento) -> None:
+    """Locks go determina first, then intervention (as in liquidazione_create, which marks
+    interventions in progress under the determina's lock): never the other way round."""
+    from services.determine.models import Determina
+
+    determina_id = (Intervento.objects.filter(pk=intervento.pk)
+                    .values_list("determina_id", flat=True).first())
+    if determina_id is not None:
+        Determina.objects.select_for_update().filter(pk=determina_id).first()
+
+
 def _lock(intervento: Intervento) -> Intervento:
     return Intervento.objects.select_for_update().select_related("servizio", "persona").get(
         pk=intervento.pk)
@@ -295,6 +309,7 @@ def intervento_decide(*, actor: Actor, intervento: Intervento, approva: bool,
         raise ValidationFailed(_("Per respingere una proposta indica la motivazione."),
                                field="motivazione")
     with transaction.atomic():
+        _lock_determina_of(intervento)
         locked = _lock(intervento)
         if locked.stato != Intervento.Stato.PROPOSTO:
             raise ValidationFailed(_("La proposta è già stata decisa (%(s)s).")
@@ -385,6 +400,9 @@ def intervento_assegna_determina(*, actor: Actor, intervento: Intervento,
     from services.determine.services import determina_verifica_capienza
 
     with transaction.atomic():
+        _lock_determina_of(intervento)
+        if determina is not None:
+            Determina.objects.select_for_update().filter(pk=determina.pk).first()
         locked = _lock(intervento)
         if locked.stato in (Intervento.Stato.ANNULLATO, Intervento.Stato.RESPINTO):
             raise ValidationFailed(_("L'intervento è %(s)s.") % {"s": locked.get_stato_display().lower()})

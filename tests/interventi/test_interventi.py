@@ -143,6 +143,11 @@ def test_a_domanda_of_another_person_is_refused(a, persona, servizio):
                                persona=altra, servizio=servizio)
     with pytest.raises(ValidationFailed, match="un'altra persona"):
         una_tantum(a, persona, servizio, domanda=d)
+    d.persona, d.stato = persona, Domanda.Stato.RESPINTA
+    d.save()
+    with pytest.raises(ValidationFailed, match="respinta"):
+        una_tantum(a, persona, servizio, domanda=d)
+    assert not Intervento.objects.exists()
 
 
 def test_conclude_cancels_the_later_instalments(a, persona, servizio_periodico):

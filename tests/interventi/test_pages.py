@@ -182,3 +182,32 @@ def test_the_payments_list(cast, a, persona, servizio):
     assert persona.nome_completo in page
     assert "80,00 €" in page
     assert persona.nome_completo not in c.get("/servizi/pagamenti/?stato=liquidato").content.decode()
+
+
+POSTS = {  # action -> roles allowed
+    "decisione/": {"dirigente"},
+    "concludi/": {"dirigente", "assistente_sociale"},
+    "annulla/": {"dirigente", "assistente_sociale"},
+    "determina/": {"dirigente", "amministrativo"},
+    "pagamenti/": {"dirigente", "amministrativo"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_actions_by_role(cast, a, persona, servizio, role):
+    """Refused roles get 403 and change nothing; allowed roles reach the action (a bad or
+    empty form is a 400 or a redirect with a message, never a 403)."""
+    i = approvato(a, persona, servizio)
+    c = _c(cast, role)
+    for action, allowed in POSTS.items():
+        r = c.post(f"/servizi/interventi/{i.public_id}/{action}", {})
+        if role in allowed:
+            assert r.status_code in (302, 400), action
+        else:
+            assert r.status_code == 403, action
+    i.refresh_from_db()
+    assert i.stato == Intervento.Stato.APPROVATO
+    outsider = client_for(cast.outsider, cast.comune_a.ente)
+    for action in POSTS:
+        assert outsider.post(f"/servizi/interventi/{i.public_id}/{action}",
+                             {}).status_code == 404
