@@ -75,7 +75,11 @@ def main(count: int, persone: int) -> None:
     from services.anagrafica.models import Persona
     from services.anagrafica.services import Actor, persona_create
     from services.interventi.models import Intervento
-    from services.interventi.selectors import totali_interventi_per_anno, totali_persona_per_anno
+    from services.interventi.selectors import (
+        interventi_visibili,
+        totali_interventi_per_anno,
+        totali_persona_per_anno,
+    )
     from services.interventi.services import intervento_decide, intervento_propose, servizio_create
     from tenants.services.members import membership_grant, user_create
     from tenants.services.platform import platform_bootstrap
@@ -151,6 +155,12 @@ def main(count: int, persone: int) -> None:
             per_person = _timed(lambda: totali_persona_per_anno(next(it)), 500)
             busiest_t = _timed(lambda: totali_persona_per_anno(busiest), 100)
             per_year = _timed(totali_interventi_per_anno, 10)
+            # The first page of the list (what interventi_list renders, without the count).
+            from django.core.paginator import Paginator
+
+            lista = interventi_visibili(user).order_by("-proposto_il", "-id")
+            first_page = _timed(lambda: list(lista[:50]), 50)
+            count = _timed(lambda: Paginator(lista, 50).count, 10)
             rows_busiest = Intervento.objects.filter(persona_id=busiest).count()
             with connection.cursor() as cur:  # the plan of the per-person query
                 cur.execute(
@@ -168,6 +178,9 @@ def main(count: int, persone: int) -> None:
               f"median {busiest_t[0]:.2f} ms, p95 {busiest_t[1]:.2f} ms")
         print(f"totals per year of the whole comune (totali_interventi_per_anno), 10 runs: "
               f"median {per_year[0]:.0f} ms, p95 {per_year[1]:.0f} ms")
+        print(f"list page, first 50 newest with person and service: median {first_page[0]:.2f} ms, "
+              f"p95 {first_page[1]:.2f} ms; its count(*) for the paginator: "
+              f"median {count[0]:.0f} ms, p95 {count[1]:.0f} ms")
         print("plan of the per-person query:")
         for line in plan:
             print("   ", line)

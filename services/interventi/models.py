@@ -190,6 +190,8 @@ class Intervento(BaseModel):
             models.Index(fields=["persona", "data_inizio"], include=["stato", "importo_totale"],
                          name="intervento_persona_totali"),
             models.Index(fields=["stato", "proposto_il"], name="intervento_stato"),
+            # The list page: newest proposals first.
+            models.Index(fields=["-proposto_il", "-id"], name="intervento_recenti"),
             models.Index(fields=["servizio", "data_inizio"], name="intervento_servizio_data"),
         ]
 
