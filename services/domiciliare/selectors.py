@@ -24,11 +24,12 @@ class Confronto:
         return None if self.lavorate is None else self.lavorate - self.previste
 
 
-def confronto_mese(mese: date) -> list[Confronto]:
-    """Every plan running in the month, with the hours the statement says were worked."""
+def confronto_mese(mese: date, visibili: Q | None = None) -> list[Confronto]:
+    """Every plan running in the month (of the people in ``visibili``), with the hours the
+    provider's statement says were worked."""
     inizio, fine = primo_del_mese(mese), ultimo_del_mese(mese)
     piani = list(
-        PianoDomiciliare.objects.filter(dal__lte=fine).filter(Q(al__isnull=True) | Q(al__gte=inizio))
+        PianoDomiciliare.objects.filter(visibili or Q()).filter(dal__lte=fine).filter(Q(al__isnull=True) | Q(al__gte=inizio))
         .select_related("intervento__persona", "contratto__fornitore")
         .order_by("intervento__persona__cognome", "intervento__persona__nome", "id")
     )
