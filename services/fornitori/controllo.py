@@ -147,6 +147,15 @@ def _controlla_totali(fattura: Fattura, somma_righe: Decimal) -> list[Discrepanz
                "m": euro(contratto.importo_massimo), "g": euro(gia_fatturato)},
             gia_fatturato + fattura.importo_totale - contratto.importo_massimo)
 
+    if contratto.ore_massime is not None and contratto.tariffa_oraria is not None:
+        ore_altre = (RigaFattura.objects.filter(fattura__in=altre).aggregate(t=Sum("quantita"))["t"]
+                     or ZERO)
+        ore = ore_altre + sum((r.quantita for r in fattura.righe.all()), ZERO)
+        if ore > contratto.ore_massime:
+            add(Discrepanza.Tipo.TETTO_CONTRATTO,
+                _("Con questa fattura le ore del contratto arrivano a %(o)s, oltre le %(m)s "
+                  "previste.") % {"o": quantita(ore), "m": quantita(contratto.ore_massime)})
+
     determina = contratto.determina
     if determina is not None:
         # Invoices already cleared for payment on the same determina draw on it too.

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from services.core.models import BaseModel
@@ -144,7 +145,8 @@ class Fattura(BaseModel):
         verbose_name = _("fattura")
         verbose_name_plural = _("fatture")
         constraints = [
-            models.UniqueConstraint(fields=["fornitore", "anno", "numero"],
+            # "A/12" and "a/12" are the same invoice number.
+            models.UniqueConstraint("fornitore", "anno", Upper("numero"),
                                     name="fattura_numero_unico_per_fornitore"),
             models.CheckConstraint(condition=Q(importo_totale__gt=0),
                                    name="fattura_importo_positivo"),

@@ -197,6 +197,10 @@ def _duplicate(fornitore: Fornitore, anno: int, numero: str) -> AlreadyExists:
     )
 
 
+def _numero_usato(fornitore: Fornitore, anno: int, numero: str) -> bool:
+    return Fattura.objects.filter(fornitore=fornitore, anno=anno, numero__iexact=numero).exists()
+
+
 def fattura_create(*, actor: Actor, contratto: Contratto, numero: str, data: date,
                    competenza: date, importo_totale: Decimal, righe: Sequence[RigaInput],
                    note: str = "") -> Fattura:
@@ -227,8 +231,7 @@ def fattura_create(*, actor: Actor, contratto: Contratto, numero: str, data: dat
     fornitore = contratto.fornitore
     try:
         with transaction.atomic():
-            if Fattura.objects.filter(fornitore=fornitore, anno=data.year,
-                                      numero__iexact=numero).exists():
+            if _numero_usato(fornitore, data.year, numero):
                 raise _duplicate(fornitore, data.year, numero)
             fattura = Fattura.objects.create(
                 fornitore=fornitore, contratto=contratto, numero=numero, data=data,

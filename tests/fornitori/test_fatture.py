@@ -281,3 +281,33 @@ def test_a_contested_invoice_is_not_checked_again(scena, ospite):
     assert f.stato == Fattura.Stato.CONTESTATA
     with pytest.raises(ValidationFailed):
         fattura_ricontrolla(actor=scena.actor, fattura=f)
+
+
+def test_the_same_number_in_other_case_is_a_duplicate(scena, ospite):
+    fattura_rsa(scena, ospite, numero="A/12")
+    with pytest.raises(AlreadyExists):
+        fattura_rsa(scena, ospite, numero="a/12")
+    assert Fattura.objects.count() == 1
+
+
+def test_two_people_entering_the_same_invoice_at_once(scena, ospite, monkeypatch):
+    """The second one passes the look-up before the first commits: the unique index
+    refuses it and the user gets the same clear message, with nothing saved."""
+    fattura_rsa(scena, ospite, numero="12")
+    monkeypatch.setattr("services.fornitori.services._numero_usato", lambda *a: False)
+    with pytest.raises(AlreadyExists, match="ha già una fattura n. 12"):
+        fattura_rsa(scena, ospite, numero="12", data=date(2025, 4, 9))
+    assert Fattura.objects.count() == 1
+    assert RigaFattura.objects.count() == 1
+
+
+def test_hours_beyond_the_contract_maximum(scena, assistito):
+    scena.contratto_sad.ore_massime = D("20")
+    scena.contratto_sad.save(update_fields=["ore_massime"])
+    f = fattura_create(
+        actor=scena.actor, contratto=scena.contratto_sad, numero="A/50", data=date(2025, 4, 8),
+        competenza=MARZO, importo_totale=D("602.00"),
+        righe=[RigaInput(intervento=assistito.intervento, quantita=D("28"), importo=D("602.00"))])
+    d = f.discrepanze.get()
+    assert d.tipo == Discrepanza.Tipo.TETTO_CONTRATTO
+    assert "arrivano a 28, oltre le 20 previste" in d.descrizione

@@ -58,6 +58,7 @@ def _pages(p: dict) -> dict[str, str]:
         "/fornitori/nuovo/": "manage_fornitori",
         f"/fornitori/{s.coop.public_id}/": "manage_fornitori",
         f"/fornitori/{s.coop.public_id}/modifica/": "manage_fornitori",
+        f"/fornitori/{s.gestore.public_id}/": "manage_fornitori",
         f"/fornitori/{s.coop.public_id}/contratti/nuovo/": "manage_fornitori",
         f"/fornitori/contratti/{s.contratto_rsa.public_id}/": "manage_fornitori",
         "/fornitori/fatture/": "manage_fornitori",
@@ -74,6 +75,7 @@ def _pages(p: dict) -> dict[str, str]:
         "/ricoveri/": "manage_fornitori|propose_intervento",
         "/ricoveri/strutture/nuova/": "manage_fornitori",
         "/ricoveri/autorizza/": "manage_fornitori",
+        f"/ricoveri/strutture/nuova/?fornitore={s.gestore.public_id}": "manage_fornitori",
     }
 
 
@@ -282,6 +284,8 @@ def test_occupancy_and_presences_on_the_pages(cast, pieno):
     client = client_for(cast.by_role["amministrativo"], cast.comune_a.ente)
     page = client.get("/ricoveri/").content.decode()
     assert "RSA San Martino" in page
+    assert pieno["ricovero"].intervento.persona.nome_completo in page
+    assert client.get(f"/ricoveri/{pieno['ricovero'].public_id}/").status_code == 200
     url = f"/ricoveri/{pieno['ricovero'].public_id}/"
     bad = client.post(url + "presenze/", {"mese": "2025-02", "giorni": "30"})
     assert bad.status_code == 400
