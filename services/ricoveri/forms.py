@@ -16,7 +16,7 @@ from services.fornitori.forms import (
 )
 from services.fornitori.models import Contratto, Fornitore
 
-from .models import Struttura
+from .models import Ricovero, Struttura
 
 
 class StrutturaForm(forms.Form):
@@ -56,3 +56,25 @@ class PresenzeForm(forms.Form):
 
 class DimissioneForm(forms.Form):
     al = date_field(_("Data di dimissione"))
+
+
+class PresenzeMeseTestataForm(forms.Form):
+    struttura = forms.ModelChoiceField(label=_("Struttura"), to_field_name="public_id",
+                                       queryset=Struttura.objects.all())
+    mese = month_field(_("Mese"))
+
+
+class PresenzeMeseForm(forms.Form):
+    """Days of presence per guest of the structure in the month."""
+
+    def __init__(self, *args: Any, ospiti: list[Ricovero], iniziali: dict[int, int],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ospiti = ospiti
+        for r in ospiti:
+            self.fields[f"giorni_{r.pk}"] = forms.IntegerField(
+                label=r.intervento.persona.nome_completo, required=False, min_value=0,
+                max_value=31, initial=iniziali.get(r.pk))
+
+    def giorni(self) -> dict[Ricovero, int | None]:
+        return {r: self.cleaned_data.get(f"giorni_{r.pk}") for r in self.ospiti}

@@ -3,6 +3,7 @@ days of presence per month the structure's invoice is checked against."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -154,3 +155,36 @@ def presenze_registra(*, actor: Actor, ricovero: Ricovero, mese: date, giorni: i
         _audit(actor, "ricoveri.presenze_registrate", ricovero,
                {"mese": mese.isoformat(), "giorni": giorni, "prima": prima})
     return presenza
+
+
+def ospiti_del_mese(struttura: Struttura, mese: date) -> list[Ricovero]:
+    """Placements in the structure for at least one day of the month."""
+    inizio = primo_del_mese(mese)
+    fine = inizio.replace(day=giorni_del_mese(inizio))
+    return list(Ricovero.objects.filter(struttura=struttura, dal__lte=fine)
+                .filter(Q(al__isnull=True) | Q(al__gte=inizio))
+                .select_related("intervento__persona")
+                .order_by("intervento__persona__cognome", "intervento__persona__nome", "id"))
+
+
+def presenze_mese_registra(*, actor: Actor, struttura: Struttura, mese: date,
+                           giorni: Mapping[Ricovero, int | None]) -> list[Presenza]:
+    """The structure's monthly presences, all guests at once: all saved or none. A guest
+    left empty is not touched."""
+    ospiti = {r.pk for r in ospiti_del_mese(struttura, mese)}
+    saved: list[Presenza] = []
+    with transaction.atomic():
+        for ricovero, valore in giorni.items():
+            if valore is None:
+                continue
+            if ricovero.pk not in ospiti:
+                raise ValidationFailed(_("%(p)s non è ospite della struttura nel mese.")
+                                       % {"p": ricovero.intervento.persona.nome_completo},
+                                       field="giorni")
+            try:
+                saved.append(presenze_registra(actor=actor, ricovero=ricovero, mese=mese,
+                                               giorni=valore))
+            except ValidationFailed as exc:
+                raise ValidationFailed(f"{ricovero.intervento.persona.nome_completo}: {exc}",
+                                       field="giorni") from exc
+    return saved

@@ -17,16 +17,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from services.core.errors import AmbitoError
 from services.core.web import actor_of, form_error
+from services.fornitori.importi import primo_del_mese
 from services.fornitori.web import LETTORI, capability_any, persone_visibili
 from services.interventi.models import Intervento, TipoIntervento
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
 from . import forms as f
-from .models import Ricovero
+from .models import Presenza, Ricovero
 from .selectors import occupazione, ricoveri_in_corso
 from .services import (
     APPROVATI,
+    ospiti_del_mese,
+    presenze_mese_registra,
     presenze_registra,
     ricovero_autorizza,
     ricovero_dimetti,
@@ -151,3 +154,32 @@ def ricovero_dimissione(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Dimissione registrata."))
             return redirect("ricovero_detail", public_id=ricovero.public_id)
     return _render_detail(request, ricovero, status=400, dimissione_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(MANAGE)
+def ricoveri_presenze_mese(request: HttpRequest) -> HttpResponse:
+    """The structure's monthly presences for every guest: step one chooses the structure and
+    the month (GET), step two takes the days per guest."""
+    testata = f.PresenzeMeseTestataForm(request.GET if "struttura" in request.GET else None)
+    if not testata.is_valid():
+        return render(request, "ricoveri/presenze_testata.html", {"testata": testata})
+    struttura = testata.cleaned_data["struttura"]
+    mese = primo_del_mese(testata.cleaned_data["mese"])
+    ospiti = ospiti_del_mese(struttura, mese)
+    iniziali = dict(Presenza.objects.filter(ricovero__in=ospiti, mese=mese)
+                    .values_list("ricovero_id", "giorni"))
+    form = f.PresenzeMeseForm(request.POST if request.method == "POST" else None,
+                              ospiti=ospiti, iniziali=iniziali)
+    if request.method == "POST" and form.is_valid():
+        try:
+            presenze_mese_registra(actor=actor_of(request), struttura=struttura, mese=mese,
+                                   giorni=form.giorni())
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Presenze del mese registrate."))
+            return redirect("ricoveri_list")
+    return render(request, "ricoveri/presenze_mese.html",
+                  {"form": form, "struttura": struttura, "mese": mese},
+                  status=400 if form.errors else 200)

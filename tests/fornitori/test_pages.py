@@ -75,6 +75,9 @@ def _pages(p: dict) -> dict[str, str]:
         "/ricoveri/": "manage_fornitori|propose_intervento",
         "/ricoveri/strutture/nuova/": "manage_fornitori",
         "/ricoveri/autorizza/": "manage_fornitori",
+        "/ricoveri/presenze/": "manage_fornitori",
+        f"/ricoveri/presenze/?struttura={p['struttura'].public_id}&mese=2025-03":
+            "manage_fornitori",
         f"/ricoveri/strutture/nuova/?fornitore={s.gestore.public_id}": "manage_fornitori",
     }
 
@@ -314,3 +317,16 @@ def test_authorising_a_placement_on_the_page(cast, pieno):
     assert client.post("/ricoveri/autorizza/", data).status_code == 302
     with tenant_context(cast.comune_a.ente):
         assert nuovo.ricovero.quota_ente == D("65.00")
+
+
+def test_monthly_presences_on_the_page(cast, pieno):
+    client = client_for(cast.by_role["amministrativo"], cast.comune_a.ente)
+    r = pieno["ricovero"]
+    url = f"/ricoveri/presenze/?struttura={pieno['struttura'].public_id}&mese=2025-03"
+    page = client.get(url).content.decode()
+    assert r.intervento.persona.nome_completo in page
+    assert 'value="20"' in page  # March already recorded
+    assert client.post(url, {f"giorni_{r.pk}": "40"}).status_code == 400
+    assert client.post(url, {f"giorni_{r.pk}": "21"}).status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        assert Presenza.objects.get(ricovero=r, mese=MARZO).giorni == 21

@@ -107,3 +107,24 @@ def test_bad_presences(scena, struttura, mese, giorni, field):
         presenze_registra(actor=scena.actor, ricovero=r, mese=mese, giorni=giorni)
     assert exc.value.field == field
     assert not Presenza.objects.exists()
+
+
+def test_the_monthly_presences_of_a_structure_are_all_saved_or_none(scena, struttura):
+    from services.ricoveri.services import ospiti_del_mese, presenze_mese_registra
+
+    a = _autorizza(scena, struttura)
+    b = _autorizza(scena, struttura, dal=date(2025, 3, 10))
+    marzo = date(2025, 3, 1)
+    assert {r.pk for r in ospiti_del_mese(struttura, marzo)} == {a.pk, b.pk}
+    with pytest.raises(ValidationFailed, match=b.intervento.persona.nome_completo):
+        presenze_mese_registra(actor=scena.actor, struttura=struttura, mese=marzo,
+                               giorni={a: 31, b: 32})
+    assert not Presenza.objects.exists()
+    presenze_mese_registra(actor=scena.actor, struttura=struttura, mese=marzo,
+                           giorni={a: 31, b: 22})
+    assert dict(Presenza.objects.values_list("ricovero_id", "giorni")) == {a.pk: 31, b.pk: 22}
+    # February: only the first guest was there.
+    assert [r.pk for r in ospiti_del_mese(struttura, date(2025, 2, 1))] == [a.pk]
+    with pytest.raises(ValidationFailed, match="non è ospite"):
+        presenze_mese_registra(actor=scena.actor, struttura=struttura, mese=date(2025, 2, 1),
+                               giorni={b: 3})
