@@ -16,7 +16,7 @@ from services.anagrafica.services import Actor
 from services.core.audit import audit_log
 from services.core.errors import AlreadyExists, ValidationFailed
 from services.fornitori.importi import cents, giorni_del_mese, primo_del_mese
-from services.fornitori.models import Contratto, Fornitore
+from services.fornitori.models import Contratto, Fattura, Fornitore, RigaFattura
 from services.interventi.models import Intervento, TipoIntervento
 
 from .models import Presenza, Ricovero, Struttura
@@ -143,6 +143,11 @@ def presenze_registra(*, actor: Actor, ricovero: Ricovero, mese: date, giorni: i
     if giorni is None or giorni < 0 or giorni > massimo:
         raise ValidationFailed(_("I giorni di presenza vanno da 0 a %(n)s.") % {"n": massimo},
                                field="giorni")
+    if RigaFattura.objects.filter(intervento_id=ricovero.intervento_id, fattura__competenza=mese,
+                                  fattura__stato=Fattura.Stato.LIQUIDATA).exists():
+        raise ValidationFailed(_("Le presenze di %(m)s sono già state pagate con una fattura "
+                                 "liquidata: non si modificano più.")
+                               % {"m": mese.strftime("%m/%Y")}, field="mese")
     with transaction.atomic():
         presenza, created = Presenza.objects.select_for_update().get_or_create(
             ricovero=ricovero, mese=mese,

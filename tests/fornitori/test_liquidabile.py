@@ -85,3 +85,15 @@ def test_segna_liquidati_marks_them_paid_and_they_are_offered_no_more(scena, fat
     assert kind().blocca(ids=ids) == []
     # The others are untouched.
     assert Fattura.objects.get(pk=fatture["aperta"].pk).stato == Fattura.Stato.CON_DISCREPANZE
+
+
+def test_presences_paid_by_a_liquidated_invoice_are_not_changed(scena, fatture):
+    from services.core.errors import ValidationFailed
+    from services.ricoveri.models import Presenza
+
+    f = fatture["ok"]
+    ricovero = f.righe.get().intervento.ricovero
+    kind().segna_liquidati(ids=[f.pk], data=date(2025, 5, 10))
+    with pytest.raises(ValidationFailed, match="già state pagate"):
+        presenze_registra(actor=scena.actor, ricovero=ricovero, mese=MARZO, giorni=25)
+    assert Presenza.objects.get(ricovero=ricovero, mese=MARZO).giorni == 20
