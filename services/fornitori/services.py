@@ -9,9 +9,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from services.anagrafica.services import Actor
 from services.core.audit import audit_log
@@ -197,6 +199,28 @@ def _duplicate(fornitore: Fornitore, anno: int, numero: str) -> AlreadyExists:
     )
 
 
+def _notifica_dirigenti(fattura: Fattura, discrepanze: int) -> None:
+    """The members who decide (the dirigente) learn at once that an invoice waits for them."""
+    from services.pai.services.approvazioni import notifica_create
+    from tenants.models import Membership
+    from tenants.roles import ROLE_CAPABILITIES
+
+    ente = getattr(connection, "tenant", None)
+    if ente is None or getattr(ente, "type", "public") == "public":
+        return
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.DECIDE_INTERVENTO in caps]
+    link = reverse("fattura_detail", urlconf="ambito.urls.comune",
+                   kwargs={"public_id": fattura.public_id})
+    testo = ngettext(
+        "La fattura n. %(n)s di %(f)s ha %(d)s discrepanza con il contratto: accettala o "
+        "contestala.",
+        "La fattura n. %(n)s di %(f)s ha %(d)s discrepanze con il contratto: accettale o "
+        "contestala.", discrepanze) % {"n": fattura.numero, "f": fattura.fornitore, "d": discrepanze}
+    for user_id in (Membership.objects.filter(ente=ente, is_active=True, role__in=roles)
+                    .values_list("user_id", flat=True)):
+        notifica_create(destinatario_id=user_id, testo=testo, link=link)
+
+
 def _numero_usato(fornitore: Fornitore, anno: int, numero: str) -> bool:
     return Fattura.objects.filter(fornitore=fornitore, anno=anno, numero__iexact=numero).exists()
 
@@ -245,6 +269,8 @@ def fattura_create(*, actor: Actor, contratto: Contratto, numero: str, data: dat
                 for r in righe
             ])
             found = controlla_fattura(fattura)
+            if found:
+                _notifica_dirigenti(fattura, len(found))
             _audit(actor, "fattura.registrata", fattura,
                    {"numero": numero, "fornitore": str(fornitore.public_id),
                     "importo_totale": str(fattura.importo_totale),

@@ -311,3 +311,15 @@ def test_hours_beyond_the_contract_maximum(scena, assistito):
     d = f.discrepanze.get()
     assert d.tipo == Discrepanza.Tipo.TETTO_CONTRATTO
     assert "arrivano a 28, oltre le 20 previste" in d.descrizione
+
+
+def test_the_dirigente_is_notified_of_an_invoice_with_discrepancies(scena, ospite):
+    from services.pai.models import Notifica
+
+    fattura_rsa(scena, ospite)  # verified: nobody is bothered
+    assert not Notifica.objects.exists()
+    f = fattura_rsa(scena, ospite, numero="13", giorni="23", importo="1380.00")
+    n = Notifica.objects.get()
+    assert n.destinatario_id == scena.dirigente.user.pk
+    assert "La fattura n. 13 di Opera Pia San Martino ha 1 discrepanza" in n.testo
+    assert n.link == f"/fornitori/fatture/{f.public_id}/"
