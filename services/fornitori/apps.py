@@ -6,3 +6,10 @@ class FornitoriConfig(AppConfig):
     name = "services.fornitori"
     label = "fornitori"
     verbose_name = _("Fornitori, contratti e fatture")
+
+    def ready(self) -> None:
+        from services.determine.liquidabili import register
+
+        from .liquidabile import FatturaLiquidabile
+
+        register(FatturaLiquidabile())
