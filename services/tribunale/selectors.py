@@ -106,3 +106,4 @@ def settimane(udienze: list[Udienza], dal: date, al: date) -> list[dict]:
                                   if giorni.get(d)]})
         start += timedelta(days=7)
     return result
+

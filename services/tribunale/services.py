@@ -354,3 +354,16 @@ def intervento_collega(*, actor: Actor, procedimento: Procedimento,
         procedimento.interventi.add(intervento)
         _audit(actor, "procedimento.intervento_collegato", procedimento,
                {"intervento": str(intervento.public_id)})
+
+
+def sposta_persona(tieni: Any, elimina: Any) -> int:
+    """Merge hook: the proceedings and summonses of a duplicate person move to the kept one."""
+    moved = 0
+    for procedimento in Procedimento.objects.filter(minori=elimina):
+        procedimento.minori.remove(elimina)
+        procedimento.minori.add(tieni)
+        moved += 1
+    gia = Convocato.objects.filter(persona=tieni).values("udienza_id")
+    Convocato.objects.filter(persona=elimina, udienza_id__in=gia).delete()
+    moved += Convocato.objects.filter(persona=elimina).update(persona=tieni)
+    return moved
