@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,7 +53,11 @@ def get_procedimento_for_user(user: Any, public_id: Any, *,
 
 def procedimenti_elenco(user: Any) -> QuerySet[Procedimento]:
     """The list page: minors and assigned operators prefetched (a fixed number of queries)."""
-    return procedimenti_visibili(user).prefetch_related(
+    prossima = (Udienza.objects.filter(procedimento=OuterRef("pk"), stato=Udienza.Stato.FISSATA,
+                                       inizio__gte=timezone.now())
+                .order_by("inizio").values("inizio")[:1])
+    qs = procedimenti_visibili(user).annotate(prossima_udienza=Subquery(prossima))
+    return qs.prefetch_related(
         "minori",
         Prefetch("operatori", queryset=OperatoreProcedimento.objects.filter(al__isnull=True),
                  to_attr="operatori_attivi"),

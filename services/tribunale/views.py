@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from services.anagrafica.selectors import current_household
 from services.cartella.models import Cartella
+from services.cartella.selectors import cartelle_visibili
 from services.core.errors import AmbitoError, NotFound
 from services.core.text import fold
 from services.core.web import actor_of, form_error
@@ -133,6 +134,8 @@ def render_detail(request: HttpRequest, procedimento: Procedimento, *, sezione: 
         sezione = "udienze"
     minori = list(procedimento.minori.all())
     cartelle = {c.persona_id: c for c in Cartella.objects.filter(persona__in=minori)}
+    leggibili = set(cartelle_visibili(request.user).filter(persona__in=minori)
+                    .values_list("persona_id", flat=True))
     aperto = procedimento.stato == Procedimento.Stato.APERTO
     context: dict[str, Any] = {
         "procedimento": procedimento,
@@ -140,6 +143,7 @@ def render_detail(request: HttpRequest, procedimento: Procedimento, *, sezione: 
         "sezioni_labels": SEZIONI_LABELS,
         "aperto": aperto,
         "minori": [{"persona": m, "cartella": cartelle.get(m.pk),
+                    "cartella_leggibile": m.pk in leggibili,
                     "nuovo_intervento_url": nuovo_intervento_url(m)} for m in minori],
         "udienze": list(udienze_di(procedimento)),
         "problematiche": list(procedimento.problematiche.all()),
