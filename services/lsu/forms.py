@@ -120,3 +120,8 @@ class ContrattoFiltroForm(forms.Form):
                                       queryset=Progetto.objects.all(),
                                       empty_label=_("Tutti"))
     in_corso = forms.BooleanField(label=_("Solo in corso oggi"), required=False)
+
+
+class CessazioneForm(forms.Form):
+    data = _date(_("Cessato il"))  # type: ignore[assignment]  # a field, not BaseForm.data
+    motivo = _text(_("Motivo"), rows=2)

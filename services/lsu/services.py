@@ -258,3 +258,34 @@ def sposta_persona(tieni: Persona, elimina: Persona) -> int:
     moved = Dichiarazione.objects.filter(persona=elimina).update(persona=tieni)
     moved += Contratto.objects.filter(persona=elimina).update(persona=tieni)
     return moved
+
+
+def contratto_cessa(*, actor: Actor, contratto: Contratto, data: date | None,
+                    motivo: str) -> Contratto:
+    """End a contract early (resignation, new job, ...): the intervention ends too. Months
+    already registered after the new end must be cancelled first."""
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationFailed(_("Indica il motivo della cessazione."), field="motivo")
+    if data is None:
+        raise ValidationFailed(_("Indica la data di cessazione."), field="data")
+    if contratto.stato != Contratto.Stato.ATTIVO:
+        raise ValidationFailed(_("Il contratto è già concluso."))
+    if data < contratto.data_inizio:
+        raise ValidationFailed(_("La cessazione precede l'inizio del contratto."), field="data")
+    if data > contratto.data_fine:
+        raise ValidationFailed(_("La cessazione è dopo la fine prevista del contratto."),
+                               field="data")
+    if contratto.compensi.exclude(stato=Compenso.Stato.ANNULLATO).filter(mese__gt=data).exists():
+        raise ValidationFailed(_("Ci sono ore registrate dopo questa data: annullale prima."),
+                               field="data")
+    with transaction.atomic():
+        prima = contratto.data_fine
+        contratto.data_fine = data
+        contratto.stato = Contratto.Stato.CONCLUSO
+        contratto.save(update_fields=["data_fine", "stato", "updated_at"])
+        Intervento.objects.filter(pk=contratto.intervento_id).update(
+            data_fine=data, stato=Intervento.Stato.CONCLUSO, updated_at=timezone.now())
+        _audit(actor, "lsu.contratto_cessato", contratto,
+               {"fine_prevista": prima.isoformat(), "data": data.isoformat(), "motivo": motivo})
+    return contratto

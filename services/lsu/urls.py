@@ -12,6 +12,7 @@ urlpatterns = [
          name="lsu_dichiarazione_ritira"),
     path("progetti/", views.lsu_progetti, name="lsu_progetti"),
     path("<uuid:public_id>/", views.lsu_detail, name="lsu_detail"),
+    path("<uuid:public_id>/cessa/", views.lsu_cessa, name="lsu_cessa"),
     path("<uuid:public_id>/compensi/", views.lsu_compenso_add, name="lsu_compenso_add"),
     path("<uuid:public_id>/compensi/<uuid:compenso_id>/annulla/", views.lsu_compenso_annulla,
          name="lsu_compenso_annulla"),

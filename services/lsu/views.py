@@ -87,7 +87,8 @@ def lsu_new(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, contratto: Any, *, status: int = 200,
-                   compenso_form: f.CompensoForm | None = None) -> HttpResponse:
+                   compenso_form: f.CompensoForm | None = None,
+                   cessazione_form: f.CessazioneForm | None = None) -> HttpResponse:
     compensi = list(compensi_di(contratto))
     validi = [c for c in compensi if c.stato != c.Stato.ANNULLATO]
     return render(request, "lsu/contratto_detail.html", {
@@ -95,6 +96,7 @@ def _render_detail(request: HttpRequest, contratto: Any, *, status: int = 200,
         "totale_ore": sum((c.ore for c in validi), s.ZERO),
         "totale": sum((c.importo for c in validi), s.ZERO),
         "compenso_form": compenso_form or f.CompensoForm(),
+        "cessazione_form": cessazione_form or f.CessazioneForm(),
     }, status=status)
 
 
@@ -136,6 +138,22 @@ def lsu_compenso_annulla(request: HttpRequest, public_id: Any, compenso_id: Any)
     else:
         messages.success(request, _("Compenso annullato."))
     return redirect("lsu_detail", public_id=contratto.public_id)
+
+
+@require_POST
+@capability_required(MANAGE)
+def lsu_cessa(request: HttpRequest, public_id: Any) -> HttpResponse:
+    contratto = get_contratto(public_id)
+    form = f.CessazioneForm(request.POST)
+    if form.is_valid():
+        try:
+            s.contratto_cessa(actor=actor_of(request), contratto=contratto, **form.cleaned_data)
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Contratto cessato."))
+            return redirect("lsu_detail", public_id=contratto.public_id)
+    return _render_detail(request, contratto, status=400, cessazione_form=form)
 
 
 # --- declarations and extraction -----------------------------------------------------------

@@ -28,6 +28,7 @@ def _urls(contratto, dichiarazione) -> list[tuple[str, str]]:
         ("get", "/lsu/progetti/"),
         ("get", c),
         ("post", c + "compensi/"),
+        ("post", c + "cessa/"),
         ("post", f"/lsu/dichiarazioni/{dichiarazione.public_id}/ritira/"),
     ]
 
@@ -58,11 +59,25 @@ def test_outsider_gets_404(cast, contratto, dichiarazione):
         assert _hit(client, method, url).status_code == 404, url
 
 
-def test_list_pins_queries(cast, contratto, django_assert_max_num_queries):
+def test_lists_pin_queries(cast, in_a, contratto, progetto, servizio,
+                           django_assert_max_num_queries):
+    from services.lsu.services import contratto_crea, dichiarazione_registra
+    from tests.cartella.conftest import new_persona
+
+    for _n in range(4):
+        persona = new_persona(in_a)
+        dichiarazione_registra(actor=in_a, persona=persona, data=inizio_anno(),
+                               disponibilita="intera")
+        contratto_crea(actor=in_a, persona=persona, progetto=progetto, servizio=servizio,
+                       data_inizio=inizio_anno(), data_fine=fine_anno(),
+                       ore_settimanali=Decimal("10"), compenso_orario=Decimal("7"))
     client = client_for(cast.by_role["amministrativo"], cast.comune_a.ente)
     with django_assert_max_num_queries(20):
         page = client.get("/lsu/")
     assert contratto.numero in page.content.decode()
+    with django_assert_max_num_queries(20):
+        page = client.get("/lsu/dichiarazioni/")
+    assert page.content.decode().count("?dichiarazione=") == 5
 
 
 def test_contract_from_declaration(cast, in_a, dichiarazione, progetto, servizio):

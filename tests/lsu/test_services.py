@@ -199,3 +199,38 @@ def test_liquidabile_methods(cast, in_a, contratto, persona, progetto, servizio)
     # cancelled months are not payable either
     compenso_annulla(actor=in_a, compenso=c2)
     assert kind.blocca(ids=[c2.pk]) == []
+
+
+def test_early_end(cast, in_a, contratto):
+    compenso_registra(actor=in_a, contratto=contratto, mese=inizio_anno(), ore=Decimal("10"))
+    from services.lsu.services import contratto_cessa
+
+    with pytest.raises(ValidationFailed, match="motivo"):
+        contratto_cessa(actor=in_a, contratto=contratto, data=inizio_anno(), motivo=" ")
+    with pytest.raises(ValidationFailed, match="precede"):
+        contratto_cessa(actor=in_a, contratto=contratto,
+                        data=inizio_anno() - timedelta(days=1), motivo="Dimissioni")
+    contratto_cessa(actor=in_a, contratto=contratto, data=inizio_anno() + timedelta(days=14),
+                    motivo="Assunto da un'impresa")
+    contratto.refresh_from_db()
+    contratto.intervento.refresh_from_db()
+    assert contratto.stato == Contratto.Stato.CONCLUSO
+    assert contratto.data_fine == inizio_anno() + timedelta(days=14)
+    assert contratto.intervento.stato == Intervento.Stato.CONCLUSO
+    assert contratto.intervento.data_fine == contratto.data_fine
+    with pytest.raises(ValidationFailed, match="fuori dal periodo"):
+        compenso_registra(actor=in_a, contratto=contratto,
+                          mese=inizio_anno() + timedelta(days=40), ore=Decimal("5"))
+
+
+def test_early_end_refused_with_later_hours(cast, in_a, contratto):
+    mese = _mese_passato()
+    if mese <= contratto.data_inizio:
+        pytest.skip("January")
+    compenso_registra(actor=in_a, contratto=contratto, mese=mese, ore=Decimal("10"))
+    from services.lsu.services import contratto_cessa
+
+    with pytest.raises(ValidationFailed, match="ore registrate dopo"):
+        contratto_cessa(actor=in_a, contratto=contratto, data=inizio_anno(), motivo="x")
+    contratto.refresh_from_db()
+    assert contratto.stato == Contratto.Stato.ATTIVO

@@ -232,3 +232,94 @@ def test_calendar_and_ics(cast, in_a, udienza, collega):
     assert "Aula 3" in picked
     empty = client_for(collega, cast.comune_a.ente).get(f"/tribunale/udienze/?mese={mese}")
     assert "Aula 3" not in empty.content.decode()
+
+
+def _intervento(persona):
+    from services.interventi.models import Intervento, Servizio
+
+    servizio, _created = Servizio.objects.get_or_create(
+        nome="Educativa domiciliare minori",
+        defaults={"tipo": "minori", "area_target": "famiglia_minori",
+                  "carattere": "periodico"})
+    return Intervento.objects.create(persona=persona, servizio=servizio, tipo="minori",
+                                     carattere="periodico", area_target="famiglia_minori",
+                                     proposto_il=timezone.localdate())
+
+
+def test_link_an_intervention_of_the_minor(cast, in_a, proc, minore):
+    dello_minore = _intervento(minore)
+    di_altri = _intervento(new_minore(in_a))
+    client = client_for(in_a.user, cast.comune_a.ente)
+    url = f"/tribunale/{proc.public_id}/interventi/"
+    page = client.get(f"/tribunale/{proc.public_id}/").content.decode()
+    assert str(dello_minore.public_id) in page
+    assert str(di_altri.public_id) not in page  # only the minor's interventions are offered
+    assert client.post(url, {"intervento": str(di_altri.public_id)}).status_code == 400
+    assert client.post(url, {"intervento": str(dello_minore.public_id)}).status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        assert list(proc.interventi.all()) == [dello_minore]
+
+
+def test_new_intervention_button_only_when_the_page_exists(cast, in_a, proc, minore):
+    from django.urls import NoReverseMatch, reverse
+
+    body = client_for(in_a.user, cast.comune_a.ente).get(
+        f"/tribunale/{proc.public_id}/").content.decode()
+    try:
+        url = reverse("intervento_new", urlconf="ambito.urls.comune")
+    except NoReverseMatch:
+        assert "Nuovo intervento per" not in body
+    else:
+        assert f"{url}?persona={minore.public_id}" in body
+
+
+def test_operators_and_decree_pages(cast, in_a, proc, collega):
+    client = client_for(cast.by_role["dirigente"], cast.comune_a.ente)
+    base = f"/tribunale/{proc.public_id}/"
+    assert client.post(base + "operatori/", {"user_id": str(cast.outsider.pk)}).status_code == 400
+    assert client.post(base + "operatori/", {"user_id": str(collega.pk)}).status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        assert Notifica.objects.filter(destinatario_id=collega.pk).count() == 1
+    assert client_for(collega, cast.comune_a.ente).get(base).status_code == 200
+    assert client.post(base + f"operatori/{collega.pk}/revoca/").status_code == 302
+    assert client_for(collega, cast.comune_a.ente).get(base).status_code == 404
+    future = (timezone.localdate() + timedelta(days=2)).isoformat()
+    assert client.post(base + "decreto/", {"decreto_numero": "99/2026",
+                                           "decreto_data": future}).status_code == 400
+    assert client.post(base + "decreto/", {"decreto_numero": "99/2026",
+                                           "decreto_data": timezone.localdate().isoformat(),
+                                           "decreto_sintesi": "Affidamento al servizio"}
+                       ).status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        proc.refresh_from_db()
+        assert proc.decreto_numero == "99/2026"
+
+
+def test_move_hearing_page(cast, in_a, udienza):
+    client = client_for(in_a.user, cast.comune_a.ente)
+    url = f"/tribunale/{udienza.procedimento.public_id}/udienze/{udienza.public_id}/"
+    form = client.get(url).content.decode()
+    assert "Aula 3" in form
+    nuovo = (timezone.localtime(udienza.inizio) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    resp = client.post(url, {"inizio": nuovo, "luogo": "Aula 9",
+                             "operatori": [str(in_a.user.pk)]})
+    assert resp.status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        udienza.refresh_from_db()
+        assert udienza.luogo == "Aula 9"
+        assert Notifica.objects.filter(destinatario_id=in_a.user.pk,
+                                       testo__contains="modificata").exists()
+
+
+def test_calendar_pins_queries(cast, in_a, proc, django_assert_max_num_queries):
+    from services.tribunale.services import udienza_fissa
+
+    domani = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0)
+    for n in range(6):
+        udienza_fissa(actor=in_a, procedimento=proc, inizio=domani + timedelta(hours=n),
+                      luogo=f"Aula {n}", operatori_ids=[in_a.user.pk])
+    mese = domani.strftime("%Y-%m")
+    client = client_for(in_a.user, cast.comune_a.ente)
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/tribunale/udienze/?mese={mese}")
+    assert page.content.decode().count('class="mb-1 udienza"') == 6
