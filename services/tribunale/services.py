@@ -367,3 +367,33 @@ def sposta_persona(tieni: Any, elimina: Any) -> int:
     Convocato.objects.filter(persona=elimina, udienza_id__in=gia).delete()
     moved += Convocato.objects.filter(persona=elimina).update(persona=tieni)
     return moved
+
+
+def cartella_apri_per_minore(*, actor: Actor, procedimento: Procedimento,
+                             minore: Persona) -> Any:
+    """A decree of the court obliges the service to open the minor's case file: the actor
+    becomes responsible, the other social workers of the proceeding are enabled on it."""
+    from services.cartella.services import cartella_apri, operatore_abilita
+
+    ensure_aperto(procedimento)
+    if not procedimento.minori.filter(pk=minore.pk).exists():
+        raise ValidationFailed(_("La persona non è un minore di questo procedimento."))
+    oggi = timezone.localdate()
+    motivo = _("Provvedimento dell'autorità giudiziaria: %(tribunale)s, R.G. %(rg)s") % {
+        "tribunale": procedimento.tribunale, "rg": procedimento.numero_rg}
+    with transaction.atomic():
+        cartella = cartella_apri(actor=actor, persona=minore, area_target="famiglia_minori",
+                                 data=oggi, motivo=motivo)
+        altri = [op.user_id for op in operatori_attivi_di(procedimento)
+                 if op.user_id != actor.user.pk]
+        for user in User.objects.filter(pk__in=altri):
+            operatore_abilita(actor=actor, cartella=cartella, user=user,
+                              ruolo=_("Procedimento R.G. %(rg)s") % {"rg": procedimento.numero_rg},
+                              dal=oggi)
+        _audit(actor, "procedimento.cartella_aperta", procedimento,
+               {"cartella": str(cartella.public_id), "minore": str(minore.public_id)})
+    return cartella
+
+
+def operatori_attivi_di(procedimento: Procedimento) -> list[OperatoreProcedimento]:
+    return list(procedimento.operatori.filter(al__isnull=True))

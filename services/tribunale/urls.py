@@ -25,6 +25,8 @@ urlpatterns = [
     path(P + "operatori/", views.tribunale_operatore_add, name="tribunale_operatore_add"),
     path(P + "operatori/<int:user_id>/revoca/", views.tribunale_operatore_remove,
          name="tribunale_operatore_remove"),
+    path(P + "minori/<uuid:persona_id>/apri-cartella/", views.tribunale_apri_cartella,
+         name="tribunale_apri_cartella"),
     path(P + "decreto/", views.tribunale_decreto, name="tribunale_decreto"),
     path(P + "chiudi/", views.tribunale_chiudi, name="tribunale_chiudi"),
 ]

@@ -25,7 +25,7 @@ from services.cartella.selectors import cartelle_visibili
 from services.core.errors import AmbitoError, NotFound
 from services.core.text import fold
 from services.core.web import actor_of, form_error
-from tenants.permissions import capability_required
+from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
 from . import forms as f
@@ -142,6 +142,7 @@ def render_detail(request: HttpRequest, procedimento: Procedimento, *, sezione: 
         "sezione": sezione,
         "sezioni_labels": SEZIONI_LABELS,
         "aperto": aperto,
+        "puo_aprire_cartelle": has_capability(request, Capability.MANAGE_CARTELLA),
         "minori": [{"persona": m, "cartella": cartelle.get(m.pk),
                     "cartella_leggibile": m.pk in leggibili,
                     "nuovo_intervento_url": nuovo_intervento_url(m)} for m in minori],
@@ -288,6 +289,29 @@ def tribunale_decreto(request: HttpRequest, procedimento: Procedimento, data: di
 def tribunale_chiudi(request: HttpRequest, procedimento: Procedimento, data: dict) -> str:
     s.procedimento_chiudi(actor=actor_of(request), procedimento=procedimento, **data)
     return _("Procedimento chiuso.")
+
+
+@require_POST
+@capability_required(MANAGE)
+def tribunale_apri_cartella(request: HttpRequest, public_id: Any,
+                            persona_id: Any) -> HttpResponse:
+    """Open the case file of a minor of the proceeding (who may open case files only)."""
+    from django.core.exceptions import PermissionDenied
+
+    procedimento = procedimento_for(request, public_id)
+    if not has_capability(request, Capability.MANAGE_CARTELLA):
+        raise PermissionDenied
+    minore = procedimento.minori.filter(public_id=persona_id).first()
+    if minore is None:
+        raise Http404
+    try:
+        cartella = s.cartella_apri_per_minore(actor=actor_of(request), procedimento=procedimento,
+                                              minore=minore)
+    except AmbitoError as exc:
+        messages.error(request, str(exc))
+        return redirect(detail_url(procedimento))
+    messages.success(request, _("Cartella sociale n. %(n)s aperta.") % {"n": cartella.numero})
+    return redirect("cartella_detail", public_id=cartella.public_id)
 
 
 @require_POST

@@ -31,11 +31,11 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def pieno(cast, in_a, proc, udienza, media):
+def pieno(cast, in_a, proc, udienza, minore, media):
     documento = documento_carica(actor=in_a, procedimento=proc, tipo="decreto",
                                  data=timezone.localdate(),
                                  uploaded=SimpleUploadedFile("d.pdf", PDF, "application/pdf"))
-    return {"proc": proc, "udienza": udienza, "documento": documento}
+    return {"proc": proc, "udienza": udienza, "documento": documento, "minore": minore}
 
 
 def _proc_urls(p: dict) -> list[tuple[str, str]]:
@@ -55,6 +55,7 @@ def _proc_urls(p: dict) -> list[tuple[str, str]]:
         ("post", base + "operatori/1/revoca/"),
         ("post", base + "decreto/"),
         ("post", base + "chiudi/"),
+        ("post", base + f"minori/{p['minore'].public_id}/apri-cartella/"),
     ]
 
 
@@ -323,3 +324,26 @@ def test_calendar_pins_queries(cast, in_a, proc, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         page = client.get(f"/tribunale/udienze/?mese={mese}")
     assert page.content.decode().count('class="mb-1 udienza"') == 6
+
+
+def test_open_the_minors_case_file(cast, in_a, proc, minore, collega):
+    from services.cartella.models import Cartella, OperatoreCartella
+    from services.tribunale.services import operatore_assegna
+
+    operatore_assegna(actor=in_a, procedimento=proc, user_id=collega.pk)
+    url = f"/tribunale/{proc.public_id}/minori/{minore.public_id}/apri-cartella/"
+    assert f'action="{url}"' in client_for(in_a.user, cast.comune_a.ente).get(
+        f"/tribunale/{proc.public_id}/").content.decode()
+    resp = client_for(in_a.user, cast.comune_a.ente).post(url)
+    with tenant_context(cast.comune_a.ente):
+        cartella = Cartella.objects.get(persona=minore)
+        assert resp["Location"] == f"/cartelle/{cartella.public_id}/"
+        assert cartella.responsabile_id == in_a.user.pk
+        assert cartella.area_target == "famiglia_minori"
+        assert set(OperatoreCartella.objects.filter(cartella=cartella, al__isnull=True)
+                   .values_list("user_id", flat=True)) == {in_a.user.pk, collega.pk}
+    # a second time: the case is already open, nothing new
+    again = client_for(in_a.user, cast.comune_a.ente).post(url)
+    assert again.status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        assert Cartella.objects.filter(persona=minore).count() == 1
