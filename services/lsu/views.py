@@ -21,6 +21,7 @@ from tenants.roles import Capability
 
 from . import forms as f
 from . import services as s
+from .esportazioni import EstrazioneCsv
 from .models import Dichiarazione, Progetto
 from .selectors import (
     compensi_di,
@@ -166,10 +167,16 @@ def lsu_dichiarazioni(request: HttpRequest) -> HttpResponse:
     qs = estrazione()
     if form.is_valid():
         qs = estrazione(**form.cleaned_data)
+    if request.GET.get("formato") == "csv":
+        exporter = EstrazioneCsv()
+        response = HttpResponse(exporter.render(qs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
+        return response
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
     return render(request, "lsu/dichiarazioni.html",
                   {"form": form, "page": page, "query": _query(request),
-                   "filtered": any(v for k, v in request.GET.items() if k != "pagina")})
+                   "filtered": any(v for k, v in request.GET.items() if k != "pagina"),
+                   "csv_query": (_query(request) + "&" if _query(request) else "") + "formato=csv"})
 
 
 @require_http_methods(["GET", "POST"])

@@ -138,3 +138,18 @@ def test_declaration_and_project_pages(cast, in_a, persona):
     with tenant_context(cast.comune_a.ente):
         assert Dichiarazione.objects.count() == 1
         assert Progetto.objects.filter(nome="Archivio").exists()
+
+
+def test_extraction_csv(cast, in_a, dichiarazione):
+    client = client_for(cast.by_role["amministrativo"], cast.comune_a.ente)
+    page = client.get("/lsu/dichiarazioni/?competenze=giardinaggio").content.decode()
+    assert "competenze=giardinaggio&amp;formato=csv" in page
+    resp = client.get("/lsu/dichiarazioni/?competenze=giardinaggio&formato=csv")
+    assert resp["Content-Type"].startswith("text/csv")
+    lines = resp.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Cognome;Nome;Codice fiscale")
+    assert len(lines) == 2
+    assert dichiarazione.persona.codice_fiscale in lines[1]
+    assert ";20,00;" in lines[1]
+    empty = client.get("/lsu/dichiarazioni/?competenze=idraulica&formato=csv")
+    assert len(empty.content.decode("utf-8-sig").splitlines()) == 1
