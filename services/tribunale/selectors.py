@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from services.core.audit import audit_log
 from tenants.roles import Capability, permission_name
@@ -111,3 +112,32 @@ def settimane(udienze: list[Udienza], dal: date, al: date) -> list[dict]:
         start += timedelta(days=7)
     return result
 
+
+
+AZIONI = {
+    "procedimento.registrato": _("Procedimento registrato"),
+    "procedimento.decreto_aggiornato": _("Decreto aggiornato"),
+    "procedimento.operatore_assegnato": _("Assistente sociale assegnato"),
+    "procedimento.operatore_revocato": _("Assegnazione revocata"),
+    "procedimento.chiuso": _("Procedimento chiuso"),
+    "procedimento.problematica": _("Problematica registrata"),
+    "procedimento.intervento_collegato": _("Intervento collegato"),
+    "procedimento.documento_caricato": _("Documento caricato"),
+    "procedimento.documento_scaricato": _("Documento scaricato"),
+    "procedimento.cartella_aperta": _("Cartella sociale aperta"),
+    "udienza.fissata": _("Udienza fissata"),
+    "udienza.modificata": _("Udienza modificata"),
+    "udienza.esito": _("Esito dell'udienza registrato"),
+}
+
+
+def attivita(procedimento: Procedimento, *, limit: int = 200) -> list[dict]:
+    """What was done on the proceeding, newest first, from the audit trail (reads left out:
+    they are for the dirigente's audit pages)."""
+    from services.core.models import AuditEntry
+
+    entries = (AuditEntry.objects.filter(object_type="tribunale.procedimento",
+                                         object_id=str(procedimento.public_id))
+               .exclude(action="procedimento.letto").order_by("-at", "-id")[:limit])
+    return [{"at": e.at, "chi": e.actor_label, "azione": AZIONI.get(e.action, e.action)}
+            for e in entries]

@@ -33,6 +33,7 @@ from . import services as s
 from .documenti import documento_apri, documento_carica, documento_del_procedimento
 from .models import Procedimento, Udienza
 from .selectors import (
+    attivita,
     get_procedimento_for_user,
     operatori_attivi,
     procedimenti_elenco,
@@ -45,6 +46,7 @@ SEZIONI_LABELS = [
     ("documenti", gettext_lazy("Documenti")),
     ("interventi", gettext_lazy("Interventi")),
     ("operatori", gettext_lazy("Procedimento e assistenti sociali")),
+    ("attivita", gettext_lazy("Attività")),
 ]
 SEZIONI = [key for key, _label in SEZIONI_LABELS]
 MANAGE = Capability.MANAGE_TRIBUNALE
@@ -151,6 +153,7 @@ def render_detail(request: HttpRequest, procedimento: Procedimento, *, sezione: 
         "documenti": list(procedimento.documenti.all()),
         "interventi": list(procedimento.interventi.select_related("servizio", "persona")),
         "operatori": list(operatori_attivi(procedimento)),
+        "attivita": attivita(procedimento),
     }
     if aperto:
         membri = s.operatori_incaricabili()
