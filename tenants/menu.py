@@ -100,6 +100,10 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                              icon="it-check-circle"),
                     MenuItem(_("Trasferimenti"), "trasferimenti_list",
                              capability="manage_cartella", icon="it-exchange-circle"),
+                    MenuItem(_("Invii ai servizi specialistici"), "invii_ricevuti",
+                             capability="view_cartella", icon="it-inbox"),
+                    MenuItem(_("Servizi specialistici"), "servizi_specialistici",
+                             capability="manage_servizi", icon="it-settings"),
                 ],
             ),
             MenuItem(
@@ -172,6 +176,8 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                              capability="view_zone_reports", icon="it-files"),
                 ],
             ),
+            MenuItem(_("Servizi specialistici e invii"), "richieste_zonali",
+                     capability="manage_servizi_zonali", icon="it-inbox"),
             MenuItem(
                 _("Piano di zona"),
                 icon="it-folder",

@@ -36,6 +36,8 @@ class Capability(models.TextChoices):
     WRITE_SCHEDA_ACCESSO = "write_scheda_accesso", _("Registrare schede di accesso")
     VIEW_CARTELLA = "view_cartella", _("Consultare le cartelle sociali assegnate")
     MANAGE_CARTELLA = "manage_cartella", _("Aprire, aggiornare e chiudere cartelle sociali")
+    WRITE_DIARIO = "write_diario", _(
+        "Scrivere nel diario e caricare documenti delle cartelle su cui si è abilitati")
     VIEW_ALL_CARTELLE = "view_all_cartelle", _("Consultare tutte le cartelle sociali del comune")
     APPROVE_PAI = "approve_pai", _("Approvare PAI e chiusure")
     # Administration of money.
@@ -51,6 +53,8 @@ class Capability(models.TextChoices):
     VIEW_ZONE_REPORTS = "view_zone_reports", _("Consultare i report dell'ambito")
     MANAGE_PIANO_ZONA = "manage_piano_zona", _("Gestire il piano di zona")
     VIEW_REGION_INDICATORS = "view_region_indicators", _("Consultare gli indicatori regionali")
+    MANAGE_SERVIZI_ZONALI = "manage_servizi_zonali", _(
+        "Gestire i servizi specialistici dell'ambito e rispondere agli invii dei comuni")
 
 
 # Which kind of tenant each role belongs to: a role given in another kind is refused.
@@ -66,7 +70,7 @@ ROLE_TENANT_TYPE: dict[str, str] = {
 }
 
 C = Capability
-_CASE_WORK = {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.EDIT_ANAGRAFICA, C.VIEW_CARTELLA}
+_CASE_WORK = {C.VIEW_HOME, C.VIEW_ANAGRAFICA, C.EDIT_ANAGRAFICA, C.VIEW_CARTELLA, C.WRITE_DIARIO}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OPERATORE_SPORTELLO: frozenset(
@@ -103,7 +107,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.COORDINATORE_ZONA: frozenset(
-        {C.VIEW_HOME, C.VIEW_AUDIT, C.MANAGE_MEMBERS, C.VIEW_ZONE_REPORTS, C.MANAGE_PIANO_ZONA}
+        {C.VIEW_HOME, C.VIEW_AUDIT, C.MANAGE_MEMBERS, C.VIEW_ZONE_REPORTS, C.MANAGE_PIANO_ZONA,
+         C.MANAGE_SERVIZI_ZONALI}
     ),
     Role.OSSERVATORE_REGIONALE: frozenset({C.VIEW_HOME, C.VIEW_REGION_INDICATORS}),
 }

@@ -3,8 +3,12 @@ per role; running it again changes nothing."""
 
 from __future__ import annotations
 
-from django_tenants.utils import schema_exists
+from django_tenants.utils import schema_exists, tenant_context
 
+from services.accesso.models import SchedaAccesso
+from services.anagrafica.models import Persona
+from services.cartella.models import Cartella
+from services.pai.models import PAI
 from tenants.models import Comune, Membership, User, Zona
 from tenants.roles import Role
 from tenants.services.demo import demo_seed
@@ -19,9 +23,19 @@ def test_demo_seed_is_complete_and_idempotent(cast):
     roles = {a.role for a in summary.accounts}
     assert roles == set(Role.values)
 
+    empoli = Comune.objects.get(name="Empoli").ente
+    with tenant_context(empoli):
+        assert Persona.objects.count() == 24
+        assert Cartella.objects.count() == 4
+        assert SchedaAccesso.objects.filter(stato=SchedaAccesso.Stato.INOLTRATA).count() == 2
+        assert PAI.objects.filter(stato=PAI.Stato.IN_APPROVAZIONE).exists()
+        content = (Persona.objects.count(), Cartella.objects.count())
+
     counts = (User.objects.count(), Membership.objects.count(), Comune.objects.count())
     demo_seed()
     assert (User.objects.count(), Membership.objects.count(), Comune.objects.count()) == counts
+    with tenant_context(empoli):
+        assert (Persona.objects.count(), Cartella.objects.count()) == content
 
 
 def test_demo_codici_fiscali_are_valid(cast):

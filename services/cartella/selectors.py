@@ -37,19 +37,33 @@ def is_enabled_on(user: Any, cartella: Cartella) -> bool:
                                             al__isnull=True).exists()
 
 
+def can_change(user: Any, cartella: Cartella) -> bool:
+    """Open, close, plan, enable operators: the social worker's own acts."""
+    return _can(user, Capability.MANAGE_CARTELLA) and is_enabled_on(user, cartella)
+
+
+def can_contribute(user: Any, cartella: Cartella) -> bool:
+    """Write in the diary and add documents: every profession enabled on the case."""
+    return _can(user, Capability.WRITE_DIARIO) and is_enabled_on(user, cartella)
+
+
 def get_cartella_for_user(user: Any, public_id: Any, *, write: bool = False,
-                          ip_address: str | None = None) -> Cartella:
+                          contribute: bool = False, ip_address: str | None = None) -> Cartella:
     """The case file, or 404 whether it is missing or not this user's to read. With
-    ``write`` the user must also be allowed to change case files and be enabled on it."""
+    ``write`` the user must also be allowed to change case files and be enabled on it; with
+    ``contribute`` (diary, documents) enabled operators of every case-work profession may
+    write, educators and psychologists included."""
     try:
         cartella = cartelle_visibili(user).filter(public_id=public_id).first()
     except (ValueError, TypeError, ValidationError):  # not a UUID
         cartella = None
     if cartella is None:
         raise Http404
-    if write and not (_can(user, Capability.MANAGE_CARTELLA) and is_enabled_on(user, cartella)):
+    if write and not can_change(user, cartella):
         raise Http404
-    audit_log(action="cartella.scrittura" if write else "cartella.letta", actor=user,
+    if contribute and not can_contribute(user, cartella):
+        raise Http404
+    audit_log(action="cartella.scrittura" if write or contribute else "cartella.letta", actor=user,
               obj=cartella, ip_address=ip_address)
     return cartella
 

@@ -15,6 +15,7 @@ from services.core.audit import audit_log
 from services.core.errors import AmbitoError, NotAllowed, ValidationFailed
 from services.core.numbering import next_number
 
+from .hooks import run_on_close
 from .models import (
     AvvisoCartella,
     Cartella,
@@ -140,6 +141,7 @@ def cartella_chiudi(*, actor: Actor, cartella: Cartella, data: date, motivo: str
         OperatoreCartella.objects.filter(cartella=cartella, al__isnull=True).update(al=data)
         _movimento(actor, cartella, MovimentoCartella.Tipo.CHIUSURA, data, motivo)
         _audit(actor, "cartella.chiusa", cartella, {"approvata": approvata})
+        run_on_close(actor=actor, cartella=cartella, data=data, motivo=motivo)
     return cartella
 
 

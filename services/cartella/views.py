@@ -31,14 +31,16 @@ from .documenti import documento_apri, documento_della_cartella
 from .history import cartella_storia
 from .models import Cartella
 from .selectors import (
+    can_change,
+    can_contribute,
     cartelle_visibili,
     get_cartella_for_user,
-    is_enabled_on,
     lettori_cartella,
     voci_diario_visibili,
 )
 
 PAI_TEMPLATE = "pai/_cartella_pai.html"
+INVII_TEMPLATE = "invii/_cartella_invii.html"
 SEZIONI_LABELS = [
     ("diario", _("Diario")),
     ("problematiche", _("Problematiche")),
@@ -52,8 +54,9 @@ SEZIONI_LABELS = [
 SEZIONI = [key for key, _label in SEZIONI_LABELS]
 
 
-def cartella_for(request: HttpRequest, public_id: Any, *, write: bool = False) -> Cartella:
-    return get_cartella_for_user(request.user, public_id, write=write,
+def cartella_for(request: HttpRequest, public_id: Any, *, write: bool = False,
+                 contribute: bool = False) -> Cartella:
+    return get_cartella_for_user(request.user, public_id, write=write, contribute=contribute,
                                  ip_address=request.META.get("REMOTE_ADDR"))
 
 
@@ -137,8 +140,10 @@ def render_detail(request: HttpRequest, cartella: Cartella, *, sezione: str = ""
     ``overrides`` and the page opens on that form's section."""
     user = request.user
     can_manage = has_capability(request, Capability.MANAGE_CARTELLA)
-    can_write = can_manage and is_enabled_on(user, cartella)
+    can_write = can_change(user, cartella)
     writable = can_write and cartella.is_writable
+    # Educators and psychologists enabled on the case write the diary and add documents.
+    contributable = can_contribute(user, cartella) and cartella.is_writable
     sezione = sezione if sezione in SEZIONI else request.GET.get("sezione", "diario")
     if sezione not in SEZIONI:
         sezione = "diario"
@@ -150,6 +155,7 @@ def render_detail(request: HttpRequest, cartella: Cartella, *, sezione: str = ""
         "sezioni_labels": SEZIONI_LABELS,
         "can_write": can_write,
         "writable": writable,
+        "contributable": contributable,
         "can_reopen": can_manage and cartella.stato != Cartella.Stato.APERTA
         and not cartella.sola_lettura,
         "can_read_audit": has_capability(request, Capability.VIEW_AUDIT),
@@ -166,8 +172,11 @@ def render_detail(request: HttpRequest, cartella: Cartella, *, sezione: str = ""
         "movimenti": list(cartella.movimenti.order_by("-data", "-id")),
         "avvisi": list(cartella.avvisi.all()),
         "pai_template": PAI_TEMPLATE if _template_exists(PAI_TEMPLATE) else None,
+        "invii_template": INVII_TEMPLATE if _template_exists(INVII_TEMPLATE) else None,
     }
     context["avvisi_da_leggere"] = sum(1 for a in context["avvisi"] if a.letto_il is None)
+    if contributable:
+        context.update(diario_form=f.VoceDiarioForm(), documento_form=f.DocumentoForm())
     if writable:
         context.update(
             diario_form=f.VoceDiarioForm(),

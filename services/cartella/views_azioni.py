@@ -68,7 +68,7 @@ def _handle(request: HttpRequest, cartella: Cartella, *, form: forms.Form, form_
 
 
 def _azione(form_class: type[forms.Form], form_name: str, sezione: str, *,
-            prefix: str | None = None,
+            prefix: str | None = None, contribute: bool = False,
             form_kwargs: Callable[[HttpRequest, Cartella], dict] | None = None,
             ) -> Callable[[Callable[[HttpRequest, Cartella, dict], str]], Callable]:
     """Turn ``perform(request, cartella, data) -> success message`` into a POST view."""
@@ -77,7 +77,8 @@ def _azione(form_class: type[forms.Form], form_name: str, sezione: str, *,
         @require_POST
         @capability_required(Capability.VIEW_CARTELLA)
         def view(request: HttpRequest, public_id: Any) -> HttpResponse:
-            cartella = cartella_for(request, public_id, write=True)
+            cartella = cartella_for(request, public_id, write=not contribute,
+                                    contribute=contribute)
             kwargs = form_kwargs(request, cartella) if form_kwargs else {}
             form = form_class(request.POST, request.FILES, prefix=prefix, **kwargs)
             return _handle(request, cartella, form=form, form_name=form_name, sezione=sezione,
@@ -93,7 +94,7 @@ def _azione(form_class: type[forms.Form], form_name: str, sezione: str, *,
 # --- diary, problems, resources, social data, documents -----------------------------------
 
 
-@_azione(f.VoceDiarioForm, "diario_form", "diario")
+@_azione(f.VoceDiarioForm, "diario_form", "diario", contribute=True)
 def cartella_diario_add(request: HttpRequest, cartella: Cartella, data: dict) -> str:
     voce_diario_crea(actor=actor_of(request), cartella=cartella, **data)
     return _("Voce del diario registrata.")
@@ -118,7 +119,7 @@ def cartella_condizione_add(request: HttpRequest, cartella: Cartella, data: dict
     return _("Dato sociale verificato registrato.")
 
 
-@_azione(f.DocumentoForm, "documento_form", "documenti")
+@_azione(f.DocumentoForm, "documento_form", "documenti", contribute=True)
 def cartella_documento_add(request: HttpRequest, cartella: Cartella, data: dict) -> str:
     documento = documento_carica(actor=actor_of(request), cartella=cartella,
                                  uploaded=data.pop("file"), **data)

@@ -15,6 +15,7 @@ people try at the same moment.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
@@ -25,8 +26,8 @@ from services.core.models import BaseModel
 ZERO = Decimal("0.00")
 
 
-def money(verbose_name: str, **kwargs: object) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)  # type: ignore[arg-type]
+def money(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
 
 
 class Determina(BaseModel):

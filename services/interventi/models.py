@@ -11,6 +11,7 @@ the ``Intervento``; money paid to a person is a ``Pagamento``, liquidated by a d
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -23,9 +24,9 @@ from zone.catalogo.models import AreaTarget
 ZERO = Decimal("0.00")
 
 
-def money(verbose_name: str, **kwargs: object) -> models.DecimalField:
+def money(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
     """Euro amounts: Decimal with cents, never float."""
-    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)  # type: ignore[arg-type]
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
 
 
 class TipoIntervento(models.TextChoices):

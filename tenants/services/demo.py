@@ -88,9 +88,26 @@ def demo_seed() -> DemoSummary:
         _account(rng, "osservatore.toscana", Role.OSSERVATORE_REGIONALE, regione.ente)
     )
 
+    _fill_comuni(rng, comuni)
+
     admin_email = f"admin@{EMAIL_DOMAIN}"
     if not User.objects.filter(email=admin_email).exists():
         User.objects.create_superuser(admin_email, DEMO_PASSWORD, first_name="Amministratore",
                                       last_name="Piattaforma")
     summary.superuser = admin_email
     return summary
+
+
+def _fill_comuni(rng: random.Random, comuni: dict[str, Comune]) -> None:
+    """Case work in every comune, through the same services the pages call."""
+    from django_tenants.utils import tenant_context
+
+    from services.home.demo import demo_comune_casework
+
+    for comune in comuni.values():
+        members = {m.role: m.user for m in comune.ente.memberships.select_related("user")}
+        assistente = members[Role.ASSISTENTE_SOCIALE]
+        sportello = members.get(Role.OPERATORE_SPORTELLO, assistente)
+        with tenant_context(comune.ente):
+            demo_comune_casework(ente=comune.ente, sportello=sportello, assistente=assistente,
+                                 rng=rng)

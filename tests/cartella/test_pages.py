@@ -92,11 +92,12 @@ def test_who_may_not_read_gets_nothing_from_every_url(cast, pieno, who, expected
         assert Cartella.objects.get().stato == Cartella.Stato.APERTA
 
 
-def test_an_enabled_educator_reads_but_does_not_write(cast, in_a, pieno):
+def test_an_enabled_educator_writes_the_diary_and_documents_only(cast, in_a, pieno, media):
     educatore = cast.by_role["educatore"]
     operatore_abilita(actor=in_a, cartella=pieno["cartella"], user=educatore,
                       ruolo="Educatore domiciliare", dal=date(2025, 2, 1))
     client = client_for(educatore, cast.comune_a.ente)
+    contributions = ("/diario/", "/documenti/")
     for method, url in _urls(pieno):
         response = _hit(client, method, url)
         if url.endswith("/letture/"):
@@ -105,10 +106,31 @@ def test_an_enabled_educator_reads_but_does_not_write(cast, in_a, pieno):
             assert response.status_code == 200, url
         elif url.endswith("/letto/"):
             assert response.status_code == 302  # acknowledging a notice changes nothing
+        elif url.endswith(contributions):
+            assert response.status_code in (200, 302), url  # empty form: errors shown
         else:
             assert response.status_code == 404, url
     page = client.get(f"/cartelle/{pieno['cartella'].public_id}/").content.decode()
-    assert 'id="diario-form"' not in page
+    assert 'id="diario-form"' in page
+    assert 'id="documento-form"' in page
+    for form_id in ("problematica-form", "operatore-form", "chiudi-form"):
+        assert f'id="{form_id}"' not in page
+    response = client.post(f"/cartelle/{pieno['cartella'].public_id}/diario/",
+                           {"tipo": "visita_domiciliare", "data": "2025-03-01",
+                            "testo": "Visita domiciliare: bambini sereni"})
+    assert response.status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        voce = VoceDiario.objects.get(testo="Visita domiciliare: bambini sereni")
+        assert voce.autore_id == educatore.pk
+
+
+def test_an_educator_not_enabled_cannot_write_the_diary(cast, pieno):
+    client = client_for(cast.by_role["educatore"], cast.comune_a.ente)
+    response = client.post(f"/cartelle/{pieno['cartella'].public_id}/diario/",
+                           {"tipo": "nota", "data": "2025-03-01", "testo": "Intrusione"})
+    assert response.status_code == 404
+    with tenant_context(cast.comune_a.ente):
+        assert not VoceDiario.objects.filter(testo="Intrusione").exists()
 
 
 def test_the_responsible_sees_every_section_and_form(cast, pieno):

@@ -348,3 +348,19 @@ def test_closing_the_case_sets_aside_the_plans_waiting_for_approval(cast, caso, 
                                                                 "La cartella è stata chiusa.")
     assert Notifica.objects.filter(destinatario_id=worker.pk).count() == 2
     assert not Approvazione.objects.filter(stato="in_attesa").exists()
+
+
+def test_closing_the_case_directly_ends_its_plans_too(cast, caso, worker):
+    """Where closures need no approval, the plan in force must not stay «approvato» on a
+    closed case, nor a plan wait for a decision that will never come."""
+    approvazioni(pai=False, chiusura=False)
+    in_vigore = pai_in_vigore(worker, caso)
+    verifica_schedule(actor=actor(worker), pai=in_vigore, data_prevista=date(2025, 11, 1))
+    cartella_chiudi(actor=actor(worker), cartella=caso, data=date(2025, 10, 1),
+                    motivo="Obiettivi raggiunti")
+    in_vigore.refresh_from_db()
+    assert in_vigore.stato == PAI.Stato.CONCLUSO
+    assert in_vigore.data_conclusione == date(2025, 10, 1)
+    assert in_vigore.esito_conclusione == "Cartella chiusa: Obiettivi raggiunti"
+    assert not in_vigore.verifiche.filter(data_effettuata__isnull=True).exists()
+    assert not PAI.objects.filter(cartella=caso, stato=PAI.Stato.APPROVATO).exists()

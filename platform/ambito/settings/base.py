@@ -58,6 +58,7 @@ COMUNE_APPS = [
     "services.accesso",
     "services.cartella",
     "services.pai",
+    "services.invii",
     "services.interventi",
     "services.domande",
     "services.determine",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cartelle/", include("services.cartella.urls")),
     path("trasferimenti/", include("services.trasferimenti.urls")),
     path("pai/", include("services.pai.urls")),
+    path("invii/", include("services.invii.urls")),
     path("servizi/", include("services.interventi.urls")),
     path("domande/", include("services.domande.urls")),
     path("determine/", include("services.determine.urls")),

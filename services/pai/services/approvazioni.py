@@ -148,15 +148,21 @@ def _decide_pai(actor: Actor, approvazione: Approvazione, approva: bool) -> None
 
 
 def _chiudi_cartella(actor: Actor, approvazione: Approvazione) -> None:
-    """Close the case as proposed: the plan in force ends with it, and PAI still waiting
-    for approval are set aside (a closed case takes no new plan)."""
-    cartella = approvazione.cartella
-    ensure_writable(cartella)
-    motivo = approvazione.motivo_chiusura
+    """Close the case as proposed (its plans follow: ``pai_chiudi_con_cartella``)."""
+    # data_chiusura is set on every closure request (database constraint).
+    cartella_chiudi(actor=actor, cartella=approvazione.cartella,
+                    data=approvazione.data_chiusura,  # type: ignore[arg-type]
+                    motivo=approvazione.motivo_chiusura, approvata=True)
+
+
+def pai_chiudi_con_cartella(*, actor: Actor, cartella: Cartella, data: date, motivo: str) -> None:
+    """Run inside ``cartella_chiudi``, whichever way the case closes (directly, or on the
+    dirigente's approval): the plan in force ends with the case, and PAI still waiting for
+    approval are set aside, so no dirigente is left deciding on a closed case."""
     for pai in PAI.objects.select_for_update().filter(cartella=cartella,
                                                       stato=PAI.Stato.APPROVATO):
         pai.stato = PAI.Stato.CONCLUSO
-        pai.data_conclusione = approvazione.data_chiusura
+        pai.data_conclusione = max(data, pai.data_inizio)
         pai.esito_conclusione = _("Cartella chiusa: %(m)s") % {"m": motivo}
         pai.save(update_fields=["stato", "data_conclusione", "esito_conclusione", "updated_at"])
         pai.verifiche.filter(data_effettuata__isnull=True).delete()
@@ -177,10 +183,6 @@ def _chiudi_cartella(actor: Actor, approvazione: Approvazione) -> None:
             altra.pai.save(update_fields=["stato", "updated_at"])
         _audit(actor, "approvazione.respinta", altra, {"motivazione": altra.motivazione})
         _notify_requester(altra)
-    # data_chiusura is set on every closure request (database constraint).
-    cartella_chiudi(actor=actor, cartella=cartella,
-                    data=approvazione.data_chiusura,  # type: ignore[arg-type]
-                    motivo=motivo, approvata=True)
 
 
 def _notify_requester(approvazione: Approvazione) -> None:

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.richieste_zonali, name="richieste_zonali"),
+    path("<uuid:public_id>/", views.richiesta_zonale_detail, name="richiesta_zonale_detail"),
+]

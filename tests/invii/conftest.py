@@ -1,0 +1,1 @@
+from tests.cartella.conftest import caso, in_a  # noqa: F401  (shared fixtures)
