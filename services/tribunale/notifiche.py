@@ -21,13 +21,15 @@ def email_attive() -> bool:
 
 
 def notifica_operatori(*, user_ids: Iterable[int], testo: str, link: str,
-                       oggetto: str) -> list[int]:
-    """One inbox line per operator (duplicates removed); the e-mails go after commit."""
+                       oggetto: str, con_link: set[int] | None = None) -> list[int]:
+    """One inbox line per operator (duplicates removed); the e-mails go after commit. With
+    ``con_link`` only those operators get the link (the others could not open it)."""
     from .tasks import invia_email_notifiche
 
     ids: list[int] = []
     for user_id in dict.fromkeys(user_ids):
-        ids.append(notifica_create(destinatario_id=user_id, testo=testo, link=link).pk)
+        proprio = link if con_link is None or user_id in con_link else ""
+        ids.append(notifica_create(destinatario_id=user_id, testo=testo, link=proprio).pk)
     if ids and email_attive():
         enqueue_on_commit(invia_email_notifiche, ids, oggetto)
     return ids
@@ -58,8 +60,11 @@ def avvisa_udienza(udienza: Udienza, user_ids: Iterable[int], *, modificata: boo
         testo = _("Udienza fissata per il procedimento R.G. %(rg)s: %(quando)s, %(luogo)s. "
                   "Sei convocato/a.") % valori
         oggetto = _("Nuova udienza al Tribunale per i minorenni")
+    from .services import chi_legge
+
     return notifica_operatori(user_ids=user_ids, testo=testo,
-                              link=link_procedimento(udienza.procedimento), oggetto=oggetto)
+                              link=link_procedimento(udienza.procedimento), oggetto=oggetto,
+                              con_link=chi_legge(udienza.procedimento))
 
 
 def indirizzo_sito() -> str:

@@ -53,22 +53,42 @@ def ensure_aperto(procedimento: Procedimento) -> None:
         raise ValidationFailed(_("Il procedimento è chiuso: non si può più modificare."))
 
 
-def operatori_incaricabili() -> list[Membership]:
-    """Members of this comune who may follow proceedings (social workers, dirigenti)."""
-    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.MANAGE_TRIBUNALE in caps]
+def _membri(*capabilities: str) -> list[Membership]:
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if any(c in caps for c in capabilities)]
     return list(Membership.objects.filter(ente_id=connection.tenant.pk,  # type: ignore[attr-defined]
                                           is_active=True, role__in=roles)
                 .select_related("user").order_by("user__last_name", "user__first_name"))
 
 
-def _operatori(user_ids: Iterable[int], field: str) -> list[User]:
+def operatori_incaricabili() -> list[Membership]:
+    """Members of this comune who may follow proceedings (social workers, dirigenti)."""
+    return _membri(Capability.MANAGE_TRIBUNALE)
+
+
+def operatori_convocabili() -> list[Membership]:
+    """Members of this comune who may be summoned to a hearing: also educators and
+    psychologists, who do not follow proceedings themselves."""
+    return _membri(Capability.MANAGE_TRIBUNALE, Capability.VIEW_CARTELLA)
+
+
+def _operatori(user_ids: Iterable[int], field: str, *, convocati: bool = False) -> list[User]:
     ids = list(dict.fromkeys(int(i) for i in user_ids))
-    ammessi = {m.user_id: m.user for m in operatori_incaricabili()}
-    estranei = [i for i in ids if i not in ammessi]
-    if estranei:
+    membri = operatori_convocabili() if convocati else operatori_incaricabili()
+    ammessi = {m.user_id: m.user for m in membri}
+    if any(i not in ammessi for i in ids):
+        if convocati:
+            raise ValidationFailed(_("Puoi convocare solo operatori di questo comune."),
+                                   field=field)
         raise ValidationFailed(_("Puoi scegliere solo operatori di questo comune abilitati ai "
                                  "procedimenti del Tribunale per i minorenni."), field=field)
     return [ammessi[i] for i in ids]
+
+
+def chi_legge(procedimento: Procedimento) -> set[int]:
+    """Operators who can open the proceeding: assigned, or in a role that sees every case."""
+    tutti = {m.user_id for m in _membri(Capability.VIEW_ALL_CARTELLE)
+             if Capability.MANAGE_TRIBUNALE in ROLE_CAPABILITIES.get(m.role, frozenset())}
+    return tutti | {op.user_id for op in procedimento.operatori.filter(al__isnull=True)}
 
 
 def _eta(persona: Persona, al: date) -> int:
@@ -253,7 +273,7 @@ def udienza_fissa(*, actor: Actor, procedimento: Procedimento, inizio: datetime 
     """Schedule a hearing; the operators summoned are told at once."""
     ensure_aperto(procedimento)
     inizio, luogo = _check_udienza(inizio, luogo)
-    operatori = _operatori(operatori_ids, "operatori")
+    operatori = _operatori(operatori_ids, "operatori", convocati=True)
     if not operatori and not persone:
         raise ValidationFailed(_("Indica chi è convocato all'udienza."), field="operatori")
     with transaction.atomic():
@@ -277,7 +297,7 @@ def udienza_modifica(*, actor: Actor, udienza: Udienza, inizio: datetime | None,
     if udienza.stato != Udienza.Stato.FISSATA:
         raise ValidationFailed(_("Si possono modificare solo le udienze ancora da tenere."))
     inizio, luogo = _check_udienza(inizio, luogo)
-    operatori = _operatori(operatori_ids, "operatori")
+    operatori = _operatori(operatori_ids, "operatori", convocati=True)
     if not operatori and not persone:
         raise ValidationFailed(_("Indica chi è convocato all'udienza."), field="operatori")
     with transaction.atomic():

@@ -158,7 +158,7 @@ def render_detail(request: HttpRequest, procedimento: Procedimento, *, sezione: 
     if aperto:
         membri = s.operatori_incaricabili()
         context.update(
-            udienza_form=f.UdienzaForm(membri=membri,
+            udienza_form=f.UdienzaForm(membri=s.operatori_convocabili(),
                                        persone=persone_convocabili(procedimento)),
             problematica_form=f.ProblematicaForm(),
             documento_form=f.DocumentoForm(),
@@ -236,7 +236,7 @@ def _azione(form_class: type[forms.Form], form_name: str, sezione: str, *,
 
 
 def _udienza_kwargs(procedimento: Procedimento) -> dict:
-    return {"membri": s.operatori_incaricabili(),
+    return {"membri": s.operatori_convocabili(),
             "persone": persone_convocabili(procedimento)}
 
 

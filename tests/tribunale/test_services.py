@@ -253,3 +253,22 @@ def test_calendar_of_an_operator(cast, in_a, proc, udienza, collega, dirigente):
     assert list(udienze_operatore(in_a.user.pk, dal=dal, al=al)) == [u2, udienza]
     assert list(udienze_operatore(in_a.user.pk, dal=al + timedelta(days=1),
                                   al=al + timedelta(days=60))) == []
+
+
+def test_an_educator_can_be_summoned_without_a_link_they_cannot_open(
+        cast, in_a, proc, django_capture_on_commit_callbacks):
+    educatore = cast.by_role["educatore"]
+    Notifica.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        udienza_fissa(actor=in_a, procedimento=proc, inizio=timezone.now() + timedelta(days=3),
+                      luogo="Aula 4", operatori_ids=[in_a.user.pk, educatore.pk])
+    links = dict(Notifica.objects.values_list("destinatario_id", "link"))
+    assert links[educatore.pk] == ""
+    assert links[in_a.user.pk] == f"/tribunale/{proc.public_id}/"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([in_a.user.email, educatore.email])
+    with pytest.raises(ValidationFailed, match="convocare solo operatori di questo comune"):
+        udienza_fissa(actor=in_a, procedimento=proc, inizio=timezone.now() + timedelta(days=3),
+                      luogo="Aula 4", operatori_ids=[cast.outsider.pk])
+    # but an educator does not follow proceedings
+    with pytest.raises(ValidationFailed, match="abilitati ai procedimenti"):
+        operatore_assegna(actor=in_a, procedimento=proc, user_id=educatore.pk)
