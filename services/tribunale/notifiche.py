@@ -1,0 +1,77 @@
+"""Telling the social workers: a line in the application's inbox at once (same transaction
+as the write), and an e-mail after commit where the user has an address and the platform
+sends them (``AMBITO_EMAIL_NOTIFICHE``, on by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from services.core.queue import enqueue_on_commit
+from services.pai.services.approvazioni import comune_url, notifica_create
+
+from .models import Procedimento, Udienza
+
+
+def email_attive() -> bool:
+    return bool(getattr(settings, "AMBITO_EMAIL_NOTIFICHE", True))
+
+
+def notifica_operatori(*, user_ids: Iterable[int], testo: str, link: str,
+                       oggetto: str, con_link: set[int] | None = None) -> list[int]:
+    """One inbox line per operator (duplicates removed); the e-mails go after commit. With
+    ``con_link`` only those operators get the link (the others could not open it)."""
+    from .tasks import invia_email_notifiche
+
+    ids: list[int] = []
+    for user_id in dict.fromkeys(user_ids):
+        proprio = link if con_link is None or user_id in con_link else ""
+        ids.append(notifica_create(destinatario_id=user_id, testo=testo, link=proprio).pk)
+    if ids and email_attive():
+        enqueue_on_commit(invia_email_notifiche, ids, oggetto)
+    return ids
+
+
+def link_procedimento(procedimento: Procedimento) -> str:
+    return comune_url("tribunale_detail", procedimento.public_id)
+
+
+def avvisa_assegnazione(procedimento: Procedimento, user_ids: Iterable[int]) -> list[int]:
+    testo = _("Ti è stato assegnato il procedimento R.G. %(rg)s del %(tribunale)s.") % {
+        "rg": procedimento.numero_rg, "tribunale": procedimento.tribunale}
+    return notifica_operatori(user_ids=user_ids, testo=testo,
+                              link=link_procedimento(procedimento),
+                              oggetto=_("Nuovo procedimento del Tribunale per i minorenni"))
+
+
+def avvisa_udienza(udienza: Udienza, user_ids: Iterable[int], *, modificata: bool) -> list[int]:
+    from django.utils import formats, timezone
+
+    quando = formats.date_format(timezone.localtime(udienza.inizio), "d/m/Y H:i")
+    valori = {"rg": udienza.procedimento.numero_rg, "quando": quando, "luogo": udienza.luogo}
+    if modificata:
+        testo = _("Udienza del procedimento R.G. %(rg)s modificata: ora il %(quando)s, "
+                  "%(luogo)s. Sei convocato/a.") % valori
+        oggetto = _("Udienza modificata")
+    else:
+        testo = _("Udienza fissata per il procedimento R.G. %(rg)s: %(quando)s, %(luogo)s. "
+                  "Sei convocato/a.") % valori
+        oggetto = _("Nuova udienza al Tribunale per i minorenni")
+    from .services import chi_legge
+
+    return notifica_operatori(user_ids=user_ids, testo=testo,
+                              link=link_procedimento(udienza.procedimento), oggetto=oggetto,
+                              con_link=chi_legge(udienza.procedimento))
+
+
+def indirizzo_sito() -> str:
+    """``https://<host of this comune>`` for links in e-mails; empty outside a tenant."""
+    tenant = getattr(connection, "tenant", None)
+    try:
+        domain = tenant.get_primary_domain().domain if tenant is not None else ""
+    except Exception:  # no domain: relative links only
+        domain = ""
+    return f"https://{domain}" if domain else ""
