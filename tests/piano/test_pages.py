@@ -74,6 +74,9 @@ def test_the_workbook_opens_and_adds_up(cast, spesa):
         Decimal("25000.00"), Decimal("1350.01"), Decimal("633.33"), Decimal("23649.99")]
     fonti = {row[0]: row for row in wb["Fonti"].iter_rows(min_row=2, values_only=True)}
     assert Decimal(str(fonti["FNPS 2026"][3])) == Decimal("833.34")  # 800.01 + 33.33
+    # the unfunded line's spending has its own row, so the sources add up to the total
+    assert Decimal(str(fonti["Voci senza finanziamento"][3])) == Decimal("50.00")
+    assert sum(Decimal(str(row[3])) for row in fonti.values()) == Decimal("1350.01")
     assert any("esempio" in str(row[0]) for row in wb.worksheets[4].iter_rows(values_only=True))
 
 

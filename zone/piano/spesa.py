@@ -147,8 +147,27 @@ def prospetto(piano: Piano, *, esercizio: int | None = None) -> Prospetto:
     return out
 
 
-def righe_fonti(p: Prospetto) -> list[tuple[FonteFinanziamento, Importi]]:
-    return [(f, p.per_fonte.get(f.pk, Importi())) for f in p.fonti]
+@dataclass(frozen=True)
+class SenzaFonte:
+    """Stands for a source in tables: the spending of lines with no programmed money."""
+
+    riferimento: str = ""
+
+    @property
+    def nome(self) -> str:
+        return str(_("Voci senza finanziamento"))
+
+    def get_tipo_display(self) -> str:
+        return "—"
+
+
+def righe_fonti(p: Prospetto) -> list[tuple[Any, Importi]]:
+    """Per source; plus, when there is any, the spending of unfunded lines, so that the
+    rows always add up to the plan's total."""
+    out: list[tuple[Any, Importi]] = [(f, p.per_fonte.get(f.pk, Importi())) for f in p.fonti]
+    if NON_FINANZIATA in p.per_fonte:
+        out.append((SenzaFonte(), p.per_fonte[NON_FINANZIATA]))
+    return out
 
 
 def righe_comuni(p: Prospetto) -> list[tuple[Any, Decimal, Importi]]:
