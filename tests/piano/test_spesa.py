@@ -70,7 +70,7 @@ def test_comuni_shares_cannot_exceed_the_source(cast, plan):
     a = actor(cast.coordinatore)
     quota_set(actor=a, voce=plan.anziani, fonte=plan.fnps, comune=cast.comune_a,
               contributo="0", assegnato="6000.00")
-    with pytest.raises(ValidationFailed, match="più dei 10000.00"):
+    with pytest.raises(ValidationFailed, match="più dei 10.000,00"):
         quota_set(actor=a, voce=plan.anziani, fonte=plan.fnps, comune=cast.comune_b,
                   contributo="0", assegnato="4000.01")
     assert not QuotaComune.objects.filter(comune=cast.comune_b).exists()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from services.core.audit import audit_log
@@ -31,6 +32,11 @@ def _importo(value: Any, field: str) -> Decimal:
     if value != value.quantize(Decimal("0.01")):
         raise ValidationFailed(_("Gli importi hanno al massimo due decimali."), field=field)
     return value.quantize(Decimal("0.01"))
+
+
+def euro(value: Decimal) -> str:
+    """1234.5 -> "1.234,50", for messages."""
+    return number_format(value, 2, use_l10n=True, force_grouping=True)
 
 
 def _set(obj: Any, dati: dict[str, Any], campi: tuple[str, ...]) -> list[str]:
@@ -161,8 +167,8 @@ def _stanziamenti(actor: Actor, voce: VocePiano, importi: dict[FonteFinanziament
             assegnato = sum((q.assegnato for q in voce.quote.filter(fonte=fonte)), ZERO)
             if importo < assegnato:
                 raise ValidationFailed(
-                    _("%(fonte)s: l'importo (%(i)s) è inferiore a quanto già assegnato ai comuni "
-                      "(%(a)s).") % {"fonte": fonte.nome, "i": importo, "a": assegnato},
+                    _("%(fonte)s: l'importo (%(i)s €) è inferiore a quanto già assegnato ai comuni "
+                      "(%(a)s €).") % {"fonte": fonte.nome, "i": euro(importo), "a": euro(assegnato)},
                     field=f"fonte_{fonte.pk}",
                 )
             cambi[fonte.nome] = [str(s.importo), str(importo)]
@@ -191,7 +197,7 @@ def quota_set(*, actor: Actor, voce: VocePiano, fonte: FonteFinanziamento, comun
         if altri + assegnato > stanziato:
             raise ValidationFailed(
                 _("Ai comuni sarebbero assegnati %(t)s € su questa voce e fonte, più dei %(s)s € "
-                  "stanziati.") % {"t": altri + assegnato, "s": stanziato},
+                  "stanziati.") % {"t": euro(altri + assegnato), "s": euro(stanziato)},
                 field="assegnato",
             )
         quota, created = QuotaComune.objects.get_or_create(
