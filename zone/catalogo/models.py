@@ -130,3 +130,79 @@ class CodicePrestazione(_Voce):
         constraints = [
             models.UniqueConstraint(fields=["codice"], name="catalogo_codice_prestazione_unico"),
         ]
+
+
+class VoceListino(BaseModel):
+    """An entry of a zone's common list of services (listino dell'ambito): one service with
+    its classification and rate, which each comune of the zone may adopt as its own
+    ``interventi.Servizio`` so that the same service is comparable across comuni."""
+
+    class Unita(models.TextChoices):
+        ORA = "ora", _("ora")
+        GIORNO = "giorno", _("giorno")
+        MESE = "mese", _("mese")
+        PRESTAZIONE = "prestazione", _("prestazione")
+
+    zona = models.ForeignKey(
+        "tenants.Zona", on_delete=models.PROTECT, related_name="listino", verbose_name=_("ambito")
+    )
+    nome = models.CharField(_("denominazione"), max_length=200)
+    tipo = models.CharField(_("tipo"), max_length=20)  # interventi.TipoIntervento
+    codice_prestazione = models.ForeignKey(
+        CodicePrestazione, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("codice prestazione INPS"),
+    )
+    voce_nomenclatore = models.ForeignKey(
+        VoceNomenclatore, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("voce del nomenclatore"),
+    )
+    area_target = models.CharField(_("area target"), max_length=20, choices=AreaTarget.choices)
+    carattere = models.CharField(_("carattere"), max_length=12)  # interventi.Carattere
+    tariffa = models.DecimalField(_("tariffa"), max_digits=12, decimal_places=2, null=True, blank=True)
+    unita_tariffa = models.CharField(
+        _("unità della tariffa"), max_length=12, choices=Unita.choices, blank=True
+    )
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    attivo = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        ordering = ["nome"]
+        verbose_name = _("voce del listino dell'ambito")
+        verbose_name_plural = _("listino dell'ambito")
+        constraints = [
+            models.UniqueConstraint(fields=["zona", "nome"], name="listino_nome_unico_per_zona"),
+            models.CheckConstraint(
+                condition=models.Q(tariffa__isnull=True) | models.Q(tariffa__gte=0),
+                name="listino_tariffa_positiva",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class Adozione(BaseModel):
+    """A comune adopted an entry of the zone's list: written in the public schema together
+    with the comune's ``Servizio`` (same transaction), so the zone sees who adopted what
+    without reading the comuni's schemas."""
+
+    voce = models.ForeignKey(
+        VoceListino, on_delete=models.PROTECT, related_name="adozioni", verbose_name=_("voce")
+    )
+    comune = models.ForeignKey(
+        "tenants.Comune", on_delete=models.PROTECT, related_name="+", verbose_name=_("comune")
+    )
+    servizio_id = models.UUIDField(_("servizio del comune"))  # Servizio.public_id
+    adottato_da_id = models.BigIntegerField(_("utente"), null=True, blank=True)
+    adottato_da_label = models.CharField(_("adottato da"), max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["voce", "comune"]
+        verbose_name = _("adozione di una voce del listino")
+        verbose_name_plural = _("adozioni del listino")
+        constraints = [
+            models.UniqueConstraint(fields=["voce", "comune"], name="adozione_unica_per_comune"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voce} — {self.comune_id}"

@@ -1,0 +1,94 @@
+"""Reads on the piani di zona. Plans are reached only through the zone that owns them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from services.core.errors import NotFound
+
+from .models import ZERO, ModelloRendiconto, Piano, QuotaComune, RigaModello, VocePiano
+from .spesa import Prospetto
+
+if TYPE_CHECKING:
+    from tenants.models import Comune, Zona
+
+
+def piani_della_zona(zona: Zona) -> QuerySet[Piano]:
+    return Piano.objects.filter(zona=zona).order_by("-anno_inizio", "titolo")
+
+
+def get_piano(zona: Zona, public_id: str) -> Piano:
+    piano = Piano.objects.filter(zona=zona, public_id=public_id).select_related("zona").first()
+    if piano is None:
+        raise NotFound()
+    return piano
+
+
+def get_voce(piano: Piano, public_id: str) -> VocePiano:
+    voce = piano.voci.filter(public_id=public_id).select_related("piano").first()
+    if voce is None:
+        raise NotFound()
+    return voce
+
+
+def quote_del_piano(piano: Piano) -> QuerySet[QuotaComune]:
+    return (QuotaComune.objects.filter(voce__piano=piano)
+            .select_related("voce", "fonte", "comune")
+            .order_by("voce__codice", "fonte__nome", "comune__name"))
+
+
+def voci_per_comune(comune: Comune, *, anno: int | None = None) -> list[VocePiano]:
+    """The lines a comune may link a determina to: those of its zone's plans in force in
+    ``anno`` (default: this year) and not closed."""
+    anno = anno or datetime.date.today().year
+    return list(
+        VocePiano.objects.filter(piano__zona_id=comune.zona_id, piano__anno_inizio__lte=anno,
+                                 piano__anno_fine__gte=anno)
+        .exclude(piano__stato=Piano.Stato.CHIUSO)
+        .select_related("piano", "codice_prestazione")
+        .order_by("piano__anno_inizio", "piano__titolo", "codice")
+    )
+
+
+def modelli_per_zona(zona: Zona) -> QuerySet[ModelloRendiconto]:
+    return ModelloRendiconto.objects.filter(regione_istat=zona.regione.istat_code)
+
+
+def get_modello(zona: Zona, public_id: str) -> ModelloRendiconto:
+    modello = modelli_per_zona(zona).filter(public_id=public_id).first()
+    if modello is None:
+        raise NotFound()
+    return modello
+
+
+@dataclass
+class RigaCompilata:
+    riga: RigaModello
+    importo: Decimal
+
+
+def compila_modello(modello: ModelloRendiconto, p: Prospetto) -> list[RigaCompilata]:
+    """Fill a region's form from a plan's figures: each row sums its measure over the lines
+    and sources that match its filters."""
+    out = []
+    for riga in modello.righe.order_by("ordine"):
+        fonti = [f.pk for f in p.fonti if not riga.tipo_fonte or f.tipo == riga.tipo_fonte]
+        totale = ZERO
+        for r in p.righe:
+            if riga.area_target and r.voce.area_target != riga.area_target:
+                continue
+            if riga.prefisso_codice_prestazione and not (
+                r.voce.codice_prestazione and r.voce.codice_prestazione.codice.startswith(
+                    riga.prefisso_codice_prestazione)
+            ):
+                continue
+            importi = [r.totale] if not riga.tipo_fonte else [
+                r.per_fonte[f] for f in fonti if f in r.per_fonte]
+            totale += sum((getattr(i, riga.misura) for i in importi), ZERO)
+        out.append(RigaCompilata(riga=riga, importo=totale))
+    return out
