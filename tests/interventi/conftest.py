@@ -28,8 +28,8 @@ def catalogo(cast):
                                        in_vigore_dal=date(2024, 1, 1))
         nom = Edizione.objects.create(tipo="nomenclatore", codice="T-2013", titolo="Nomenclatore",
                                       in_vigore_dal=date(2013, 1, 1))
-        codice = CodicePrestazione.objects.create(codice="A1.02", nome="Contributi economici",
-                                                  introdotto_in=inps)
+        # A1.02 ships with the reference edition loaded by the catalogue's data migration.
+        codice = CodicePrestazione.objects.get(codice="A1.02")
         ritirato = CodicePrestazione.objects.create(codice="A9.99", nome="Vecchio",
                                                     introdotto_in=inps, ritirato_in=inps)
         voce = VoceNomenclatore.objects.create(codice="IC1", nome="Contributi economici",

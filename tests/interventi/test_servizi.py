@@ -92,7 +92,7 @@ def test_the_outsider_gets_404(cast, a, servizio):
 def test_the_form_offers_the_catalogue_and_the_domanda_fields(cast, a, catalogo):
     c = client_for(cast.by_role["dirigente"], cast.comune_a.ente)
     page = c.get("/servizi/nuovo/").content.decode()
-    assert "A1.02 — Contributi economici" in page
+    assert "A1.02" in page
     assert "A9.99" not in page  # retired
     assert 'value="isee_valore"' in page
     assert 'value="stato"' not in page

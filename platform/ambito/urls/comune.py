@@ -20,6 +20,7 @@ urlpatterns = [
     path("lsu/", include("services.lsu.urls")),
     path("assegni/", include("services.assegni.urls")),
     path("tribunale/", include("services.tribunale.urls")),
+    path("listino-ambito/", include("zone.catalogo.urls_comune")),
     path("statistiche/", include("zone.statistiche.urls_comune")),
     path("api/", include("api.urls")),
     *common,
