@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from services.interventi.models import Servizio
 
 from .liquidabili import Voce
+from .selectors import voci_piano_del_comune
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,10 +27,18 @@ class DeterminaForm(forms.Form):
     servizio = forms.ModelChoiceField(label=_("Servizio"), required=False,
                                       queryset=Servizio.objects.order_by("nome"),
                                       to_field_name="public_id", empty_label=_("Nessuno"))
-    # A select of the zone's piano di zona lines once zone.piano is merged.
-    voce_piano = forms.CharField(label=_("Voce del piano di zona (identificativo)"),
-                                 required=False, max_length=40)
+    voce_piano = forms.ChoiceField(
+        label=_("Voce del piano di zona"), required=False,
+        help_text=_("Se la determina finanzia il piano di zona: la spesa entra nel rendiconto "
+                    "dell'ambito."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["voce_piano"]).choices = [
+            ("", _("Nessuna")),
+            *((str(v.public_id), f"{v.piano.titolo} · {v.codice} {v.descrizione}"[:160])
+              for v in voci_piano_del_comune())]
 
 
 class ScegliDeterminaForm(forms.Form):

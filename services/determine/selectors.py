@@ -72,3 +72,22 @@ def riepilogo_per_anno() -> list[dict[str, Any]]:
                       determine=Count("id"))
             .annotate(residuo=_residuo()).order_by("-esercizio"))
     return list(rows)
+
+
+def voci_piano_del_comune() -> list:
+    """Lines of the piano di zona of the current comune's zone (plans of last year, this
+    year and next, not closed) a determina may fund."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from zone.piano.selectors import voci_per_comune
+
+    comune = getattr(connection.tenant, "comune", None)
+    if comune is None:
+        return []
+    anno = timezone.localdate().year
+    seen: dict = {}
+    for a in (anno - 1, anno, anno + 1):
+        for voce in voci_per_comune(comune, anno=a):
+            seen.setdefault(voce.pk, voce)
+    return list(seen.values())

@@ -53,6 +53,17 @@ def euro(value: Decimal) -> str:
 # --- determine ----------------------------------------------------------------------------
 
 
+def _voce_della_zona(public_id: uuid.UUID) -> bool:
+    """The line exists in a plan of the current comune's zone (public schema)."""
+    from django.db import connection
+
+    from zone.piano.models import VocePiano
+
+    comune = getattr(connection.tenant, "comune", None)
+    return comune is not None and VocePiano.objects.filter(
+        public_id=public_id, piano__zona_id=comune.zona_id).exists()
+
+
 def determina_create(*, actor: Actor, data_adozione: date, oggetto: str, capitolo: str,
                      importo_impegnato: Decimal, esercizio: int | None = None,
                      numero: str = "", articolo: str = "", servizio: Servizio | None = None,
@@ -80,6 +91,9 @@ def determina_create(*, actor: Actor, data_adozione: date, oggetto: str, capitol
         except ValueError as exc:
             raise ValidationFailed(_("La voce del piano di zona non è valida."),
                                    field="voce_piano") from exc
+        if not _voce_della_zona(voce_piano):
+            raise ValidationFailed(_("La voce non appartiene al piano di zona del tuo ambito."),
+                                   field="voce_piano")
     else:
         voce_piano = None
     numero = (numero or "").strip()

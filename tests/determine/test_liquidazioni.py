@@ -44,7 +44,7 @@ def _rate(i):
     return [(K, p.pk) for p in i.pagamenti.order_by("competenza")]
 
 
-def test_determina_numbering_and_validation(a):
+def test_determina_numbering_and_validation(cast, a):
     d1 = determina_create(actor=a.amministrativo, data_adozione=date(2025, 2, 1), oggetto="A",
                           capitolo="10", importo_impegnato=D("100.00"))
     d2 = determina_create(actor=a.amministrativo, data_adozione=date(2025, 2, 2), oggetto="B",
@@ -65,10 +65,27 @@ def test_determina_numbering_and_validation(a):
             determina_create(actor=a.amministrativo, **data)
         assert exc.value.field == field
     assert Determina.objects.count() == 3
-    voce = uuid.uuid4()
+    # A line of another zone's plan, or of none, is refused; a line of the zone's plan links.
+    with pytest.raises(ValidationFailed, match="piano di zona del tuo ambito"):
+        determina_create(actor=a.amministrativo, data_adozione=date(2025, 2, 1), oggetto="P",
+                         capitolo="1", importo_impegnato=D("5"), voce_piano=str(uuid.uuid4()))
+    assert Determina.objects.count() == 3
+    voce = _voce_del_piano(cast)
     d = determina_create(actor=a.amministrativo, data_adozione=date(2025, 2, 1), oggetto="P",
-                         capitolo="1", importo_impegnato=D("5"), voce_piano=str(voce))
-    assert d.voce_piano == voce
+                         capitolo="1", importo_impegnato=D("5"), voce_piano=str(voce.public_id))
+    assert d.voce_piano == voce.public_id
+
+
+def _voce_del_piano(cast):
+    from django_tenants.utils import schema_context
+
+    from zone.piano.models import Piano, VocePiano
+
+    with schema_context("public"):
+        piano = Piano.objects.create(zona=cast.zona, titolo="Piano di zona 2025-2027",
+                                     anno_inizio=2025, anno_fine=2027)
+        return VocePiano.objects.create(piano=piano, codice="1.1", descrizione="Contributi",
+                                        area_target="poverta")
 
 
 def test_the_registry_offers_the_approved_payments_of_the_determina(a, persona, servizio,

@@ -81,7 +81,8 @@ def test_register_a_determina_from_the_form(cast, a, servizio):
                                      "capitolo": "1100", "importo_impegnato": "2500,00",
                                      "servizio": servizio.public_id, "voce_piano": "boh"})
     assert r.status_code == 200
-    assert "voce del piano di zona non è valida" in r.content.decode()
+    assert "Voce del piano di zona" in r.content.decode()
+    assert "boh non è tra quelle disponibili" in r.content.decode()
     assert not Determina.objects.exists()
     r = c.post("/determine/nuova/", {"data_adozione": "2025-02-01", "oggetto": "Contributi",
                                      "capitolo": "1100", "importo_impegnato": "2500,00",
