@@ -74,6 +74,15 @@ def riepilogo_per_anno() -> list[dict[str, Any]]:
     return list(rows)
 
 
+def voce_piano_di(determina: Determina) -> Any:
+    """The piano di zona line the determina funds (public schema), if any."""
+    if determina.voce_piano is None:
+        return None
+    from zone.piano.models import VocePiano
+
+    return VocePiano.objects.filter(public_id=determina.voce_piano).select_related("piano").first()
+
+
 def voci_piano_del_comune() -> list:
     """Lines of the piano di zona of the current comune's zone (plans of last year, this
     year and next, not closed) a determina may fund."""

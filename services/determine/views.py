@@ -31,6 +31,7 @@ from .selectors import (
     riepilogo_per_anno,
     riepilogo_per_determina,
     riepilogo_per_servizio,
+    voce_piano_di,
     voci_da_liquidare,
 )
 
@@ -85,6 +86,7 @@ def determina_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "interventi": interventi,
         "impegnato_interventi": importo_impegnato_su(determina.pk),
         "liquidazioni": determina.liquidazioni.order_by("-data", "-id"),
+        "voce_piano": voce_piano_di(determina),
     })
 
 

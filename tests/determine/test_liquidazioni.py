@@ -28,6 +28,7 @@ from services.interventi.services import (
     intervento_decide,
     intervento_propose,
 )
+from tests.conftest import client_for
 from tests.interventi.conftest import approvato
 
 D = Decimal
@@ -74,6 +75,9 @@ def test_determina_numbering_and_validation(cast, a):
     d = determina_create(actor=a.amministrativo, data_adozione=date(2025, 2, 1), oggetto="P",
                          capitolo="1", importo_impegnato=D("5"), voce_piano=str(voce.public_id))
     assert d.voce_piano == voce.public_id
+    page = client_for(cast.by_role["amministrativo"], cast.comune_a.ente).get(
+        f"/determine/{d.public_id}/").content.decode()
+    assert "Piano di zona 2025-2027 · 1.1 Contributi" in page
 
 
 def _voce_del_piano(cast):
