@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -258,7 +259,8 @@ def domande_assegna(*, actor: Actor, domande: list[Domanda], operatore_id: int) 
                 testo=_("Ti è stata assegnata la domanda n. %(n)s del %(d)s di %(who)s (%(s)s).")
                 % {"n": domanda.numero_protocollo, "d": _gma(domanda.data_protocollo),
                    "who": domanda.persona.nome_completo, "s": domanda.servizio.nome},
-                link=reverse("domande_detail", kwargs={"public_id": domanda.public_id}),
+                link=reverse("domande_detail", kwargs={"public_id": domanda.public_id},
+                             urlconf=str(settings.TENANT_TYPES["comune"]["URLCONF"])),
             )
     return domande
 
