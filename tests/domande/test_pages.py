@@ -211,9 +211,10 @@ def test_detail_shows_data_history_and_no_proposal_link_without_the_page(cast, d
     body = client.get(f"/domande/{domanda.public_id}/").content.decode()
     assert "INPS-ISEE-2025-000123456-00" in body
     assert "domanda.registrata" in body
+    from django.conf import settings
     from django.urls import NoReverseMatch, reverse
     try:
-        url = reverse("intervento_new")
+        url = reverse("intervento_new", urlconf=str(settings.TENANT_TYPES["comune"]["URLCONF"]))
     except NoReverseMatch:
         assert 'id="proponi-intervento"' not in body
     else:
