@@ -157,10 +157,11 @@ class AssegnaForm(forms.Form):
 
 class ImportProtocolloForm(forms.Form):
     file = forms.FileField(
-        label=_("File CSV esportato dal protocollo"),
-        help_text=_("Formato CSV UTF-8, colonne separate da punto e virgola, con la riga di "
-                    "intestazione; date nel formato gg/mm/aaaa; al massimo 20 MB."),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        label=_("File esportato dal protocollo (CSV o XML)"),
+        help_text=_("CSV UTF-8 con colonne separate da punto e virgola e la riga di "
+                    "intestazione, oppure XML con un elemento «domanda» per ogni domanda; date nel "
+                    "formato gg/mm/aaaa; al massimo 20 MB."),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xml,text/csv,text/xml,application/xml"}),
         error_messages={"required": _("Scegli il file da importare."),
                         "empty": _("Il file è vuoto.")},
     )

@@ -15,7 +15,8 @@ from services.core.models import BaseModel
 
 def _percorso_file(instance: ImportProtocollo, filename: str) -> str:
     schema = getattr(connection, "schema_name", "public")
-    return f"{schema}/protocollo/{timezone.localdate():%Y/%m}/{instance.public_id}.csv"
+    estensione = ".xml" if filename.lower().endswith(".xml") else ".csv"
+    return f"{schema}/protocollo/{timezone.localdate():%Y/%m}/{instance.public_id}{estensione}"
 
 
 class ImportProtocollo(BaseModel):

@@ -166,3 +166,44 @@ def test_progress_box_polls_until_done(cast, carica, file_misto):
     response = client.get(f"{URL}{job.public_id}/", HTTP_HX_REQUEST="true")
     assert response["HX-Refresh"] == "true"
     assert 'data-import-status="done"' in response.content.decode()
+
+
+def test_the_same_layout_in_xml(cast, carica, persona, servizio):
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<domande>
+  <domanda>
+    <numero_protocollo>X-1</numero_protocollo><data_protocollo>03/02/2025</data_protocollo>
+    <codice_fiscale>{persona.codice_fiscale}</codice_fiscale><servizio>Contributo affitto</servizio>
+    <isee_valore>8500,50</isee_valore>
+  </domanda>
+  <domanda>
+    <numero_protocollo>X-2</numero_protocollo><data_protocollo>2025-02-30</data_protocollo>
+    <codice_fiscale>{persona.codice_fiscale}</codice_fiscale><servizio>Contributo affitto</servizio>
+  </domanda>
+</domande>
+"""
+    assert carica(xml, "protocollo.xml").status_code == 302
+    job = _ultima(cast)
+    assert (job.righe_totali, job.create, job.scartate) == (2, 1, 1)
+    with tenant_context(cast.comune_a.ente):
+        assert str(Domanda.objects.get(numero_protocollo="X-1").isee_valore) == "8500.50"
+        scarto = job.righe_scartate.get()
+    assert scarto.numero_riga == 2
+    assert "non è una data valida" in scarto.motivo
+    carica(xml, "protocollo.xml")
+    assert (_ultima(cast).create, _ultima(cast).invariate) == (0, 1)
+
+
+@pytest.mark.parametrize(("testo", "message"), [
+    ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><domande><domanda>'
+     "<numero_protocollo>&a;</numero_protocollo></domanda></domande>", "DOCTYPE"),
+    ("<domande><domanda>", "non è ben formato"),
+    ("<elenco><domanda/></elenco>", "radice"),
+    ("<domande></domande>", "nessun elemento"),
+])
+def test_bad_xml_is_refused_at_upload(cast, carica, testo, message):
+    response = carica(testo, "protocollo.xml")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    with tenant_context(cast.comune_a.ente):
+        assert not ImportProtocollo.objects.exists()

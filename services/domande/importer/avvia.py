@@ -15,7 +15,7 @@ from services.core.errors import ValidationFailed
 from services.core.queue import enqueue_on_commit
 from services.domande.models import ImportProtocollo
 
-from .tracciato import DIMENSIONE_MASSIMA, ESTENSIONE, decodifica, intestazione
+from .tracciato import DIMENSIONE_MASSIMA, ESTENSIONI, decodifica, domande_xml, intestazione, is_xml
 
 
 def _label(user: Any) -> str:
@@ -30,20 +30,25 @@ def importazione_avvia(*, actor: Actor, file: Any) -> ImportProtocollo:
     from services.domande.tasks import protocollo_import_task
 
     nome = (getattr(file, "name", "") or "").rsplit("/", 1)[-1]
-    if not nome.lower().endswith(ESTENSIONE):
+    if not nome.lower().endswith(ESTENSIONI):
         raise ValidationFailed(
-            _("Carica un file .csv (testo con le colonne separate da punto e virgola): "
+            _("Carica un file .csv (colonne separate da punto e virgola) o .xml: "
               "«%(name)s» non lo è.") % {"name": nome}, field="file")
     if file.size > DIMENSIONE_MASSIMA:
         raise ValidationFailed(
             _("Il file pesa %(mb).1f MB: il massimo è 20 MB. Dividilo in più file.")
             % {"mb": file.size / 1024 / 1024}, field="file")
     contenuto = b"".join(file.chunks())
-    testo = decodifica(contenuto)
-    intestazione(testo)
-    if not any(riga.strip(" ;\t") for riga in testo.splitlines()[1:]):
-        raise ValidationFailed(_("Il file contiene solo l'intestazione, nessuna domanda."),
-                               field="file")
+    if is_xml(contenuto):
+        if not domande_xml(contenuto):
+            raise ValidationFailed(_("Il file XML non contiene nessun elemento <domanda>."),
+                                   field="file")
+    else:
+        testo = decodifica(contenuto)
+        intestazione(testo)
+        if not any(riga.strip(" ;\t") for riga in testo.splitlines()[1:]):
+            raise ValidationFailed(_("Il file contiene solo l'intestazione, nessuna domanda."),
+                                   field="file")
     with transaction.atomic():
         job = ImportProtocollo(
             nome_file=nome[:255], dimensione=len(contenuto),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import xml.etree.ElementTree as ET  # noqa: S405 - DTDs and entities are refused before parsing
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -23,7 +24,7 @@ from services.core.errors import ValidationFailed
 from services.core.text import fold
 
 SEPARATORE = ";"
-ESTENSIONE = ".csv"
+ESTENSIONI = (".csv", ".xml")
 DIMENSIONE_MASSIMA = 20 * 1024 * 1024
 
 COLONNE = (
@@ -175,20 +176,50 @@ def _grezza(campi: list[str]) -> str:
     return buffer.getvalue()
 
 
-def leggi(contenuto: bytes) -> list[RigaProtocollo | Scarto]:
-    """Every data row of the file, in order: parsed, or rejected with the reason."""
+def is_xml(contenuto: bytes) -> bool:
+    return contenuto.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def domande_xml(contenuto: bytes) -> list[dict[str, str]]:
+    """The <domanda> elements of an XML file, each as {column: text}. A DOCTYPE or entity
+    declaration is refused outright (no external entities, no entity expansion)."""
+    if b"<!DOCTYPE" in contenuto.upper() or b"<!ENTITY" in contenuto.upper():
+        raise ValidationFailed(_("Il file XML non può contenere dichiarazioni DOCTYPE o ENTITY."),
+                               field="file")
+    try:
+        radice = ET.fromstring(contenuto)  # noqa: S314 - DTDs refused above
+    except ET.ParseError as exc:
+        raise ValidationFailed(_("Il file XML non è ben formato: %(e)s.") % {"e": exc},
+                               field="file") from exc
+    if _chiave(radice.tag) != "domande":
+        raise ValidationFailed(_("Il file XML deve avere l'elemento radice <domande>."),
+                               field="file")
+    return [{_chiave(c.tag): (c.text or "").strip() for c in el}
+            for el in radice if _chiave(el.tag) == "domanda"]
+
+
+def _sorgente(contenuto: bytes) -> list[tuple[int, list[str], dict[str, str]]]:
+    """(row number, raw fields, {column: value}) for each record of a CSV or XML file. In
+    XML the "row" is the position of the <domanda> element, counting from 1."""
+    if is_xml(contenuto):
+        return [(n, [d.get(c, "") for c in COLONNE], d)
+                for n, d in enumerate(domande_xml(contenuto), start=1)]
     testo = decodifica(contenuto)
     colonne = intestazione(testo)
-    righe: list[RigaProtocollo | Scarto] = []
-    viste: dict[tuple[str, date], int] = {}
     lettore = csv.reader(io.StringIO(testo, newline=""), delimiter=SEPARATORE)
     next(lettore, None)
-    for numero, campi in enumerate(lettore, start=2):
-        if not any(c.strip() for c in campi):
-            continue
+    return [(n, campi, dict(zip(colonne, campi, strict=False)))
+            for n, campi in enumerate(lettore, start=2) if any(c.strip() for c in campi)]
+
+
+def leggi(contenuto: bytes) -> list[RigaProtocollo | Scarto]:
+    """Every record of the file, in order: parsed, or rejected with the reason."""
+    righe: list[RigaProtocollo | Scarto] = []
+    viste: dict[tuple[str, date], int] = {}
+    for numero, campi, valori in _sorgente(contenuto):
         grezza = _grezza(campi)
         try:
-            riga = _riga(numero, grezza, dict(zip(colonne, campi, strict=False)))
+            riga = _riga(numero, grezza, valori)
         except RigaNonValida as exc:
             righe.append(Scarto(numero, grezza, str(exc)))
             continue
