@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -114,7 +115,8 @@ def _new_form(request: HttpRequest) -> f.DomandaNewForm:
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_new_campi(request: HttpRequest) -> HttpResponse:
     """HTMX: the fields the chosen service asks for."""
-    return render(request, "domande/_campi.html", {"form": _new_form(request)})
+    return render(request, "domande/_campi.html",
+                  {"form": _new_form(request), "servizio": _servizio_scelto(request)})
 
 
 @capability_required(Capability.MANAGE_DOMANDE)
@@ -142,7 +144,8 @@ def domande_new(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.data.get("persona"):
         persona = Persona.objects.filter(public_id=form.data.get("persona")).first() if \
             _is_uuid(form.data.get("persona")) else None
-    return render(request, "domande/new.html", {"form": form, "persona": persona},
+    return render(request, "domande/new.html",
+                  {"form": form, "persona": persona, "servizio": _servizio_scelto(request)},
                   status=400 if form.errors else 200)
 
 
@@ -244,17 +247,33 @@ def domande_assegna(request: HttpRequest) -> HttpResponse:
         "data_protocollo", "id")
     operatori = operatori_con_carico()
     scelte = [(o.user_id, f"{o.label} ({o.carico})") for o in operatori]
+    come_suggerito = "come_suggerito" in request.POST
     form = f.AssegnaForm(request.POST or None, domande=da_assegnare, operatori=scelte)
+    if come_suggerito:
+        form.fields["operatore"].required = False
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        scelte_domande = sorted(d["domande"], key=lambda x: (x.data_protocollo, x.pk))
+        if come_suggerito:
+            gruppi: dict[int, list[Domanda]] = {}
+            for domanda, operatore in suggerimenti(scelte_domande, operatori).items():
+                gruppi.setdefault(operatore.user_id, []).append(
+                    next(x for x in scelte_domande if x.pk == domanda))
+        else:
+            gruppi = {d["operatore"]: scelte_domande}
         try:
-            fatte = svc.domande_assegna(actor=actor_of(request), domande=list(d["domande"]),
-                                        operatore_id=d["operatore"])
+            with transaction.atomic():
+                fatte = [x for uid, gruppo in gruppi.items() for x in svc.domande_assegna(
+                    actor=actor_of(request), domande=gruppo, operatore_id=uid)]
         except AmbitoError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, _("%(n)s domande assegnate.") % {"n": len(fatte)})
-            return redirect("domande_assegna")
+            if not fatte:
+                form.add_error(None, _("Nessun assistente sociale abilitato nel comune a cui "
+                                       "assegnare le domande."))
+            else:
+                messages.success(request, _("%(n)s domande assegnate.") % {"n": len(fatte)})
+                return redirect("domande_assegna")
     elenco = list(da_assegnare[:200])
     consigli = suggerimenti(elenco, operatori)
     righe = [(d, consigli.get(d.pk)) for d in elenco]

@@ -100,3 +100,18 @@ def test_assign_page_by_role(cast, tre):
         assert client.post("/domande/assegna/", {}).status_code in {expected, 400}, role
     assert client_for(cast.outsider, cast.comune_a.ente).post("/domande/assegna/", {
         "domande": [str(tre[0].public_id)], "operatore": cast.outsider.pk}).status_code == 404
+
+
+def test_assigning_as_suggested_spreads_the_selection(cast, tre, altra_as):
+    assistente = cast.by_role["assistente_sociale"]
+    client = client_for(cast.by_role["amministrativo"], cast.comune_a.ente)
+    response = client.post("/domande/assegna/", {
+        "domande": [str(d.public_id) for d in tre], "come_suggerito": "1"})
+    assert response.status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        per_operatore = {d.numero_protocollo: d.assegnata_a_id for d in Domanda.objects.all()}
+        # Both start at 0: A0 to the first by name, then the other, then the first again.
+        primo, secondo = sorted([assistente, altra_as], key=lambda u: (u.last_name, u.first_name,
+                                                                       u.pk))
+        assert per_operatore == {"A0": primo.pk, "A1": secondo.pk, "A2": primo.pk}
+        assert Notifica.objects.filter(destinatario_id=primo.pk).count() == 2

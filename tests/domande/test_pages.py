@@ -274,3 +274,11 @@ def test_outcome_needs_a_reason_unless_accepted(cast, domanda):
     assert response.status_code == 400
     assert "ha già un esito" in response.content.decode()
     assert client.get(f"/domande/{domanda.public_id}/modifica/").status_code == 302
+
+
+def test_an_assegno_service_points_to_the_assegni_form(cast, in_a):
+    maternita = new_servizio("Assegno di maternità", tipo="maternita")
+    client = client_for(cast.by_role["amministrativo"], cast.comune_a.ente)
+    body = client.get("/domande/nuova/campi/", {"servizio": maternita.pk}).content.decode()
+    assert 'id="usa-modulo-assegni"' in body
+    assert 'href="/assegni/nuovo/"' in body
