@@ -37,9 +37,13 @@ def assegno_for(public_id: Any) -> Assegno:
 
 
 def _dati(d: dict[str, Any]) -> svc.DatiAssegno:
-    return svc.DatiAssegno(**{n: d.get(n) if d.get(n) is not None else
-                              ("" if n in ("figlio_cognome", "figlio_nome") else None)
-                              for n in svc.CAMPI})
+    return svc.DatiAssegno(
+        figlio_cognome=d.get("figlio_cognome") or "", figlio_nome=d.get("figlio_nome") or "",
+        figlio_data_nascita=d.get("figlio_data_nascita"),
+        componenti_nucleo=d.get("componenti_nucleo"), figli_minori=d.get("figli_minori"),
+        periodo_dal=d.get("periodo_dal"), periodo_al=d.get("periodo_al"),
+        importo_mensile=d.get("importo_mensile"), importo_totale=d.get("importo_totale"),
+        trasmessa_inps_il=d.get("trasmessa_inps_il"))
 
 
 @capability_required(Capability.MANAGE_DOMANDE)

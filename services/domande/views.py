@@ -3,6 +3,7 @@ changes, outcome), assignment to the social workers and a worker's queue."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -83,7 +84,7 @@ def domande_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.PROPOSE_INTERVENTO)
 def domande_coda(request: HttpRequest) -> HttpResponse:
-    domande = list(coda_operatore(request.user.pk))
+    domande = list(coda_operatore(int(request.user.pk or 0)))
     return render(request, "domande/coda.html", {"domande": domande})
 
 
@@ -141,22 +142,19 @@ def domande_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Domanda n. %(n)s registrata.")
                                  % {"n": domanda.numero_protocollo})
                 return redirect("domande_detail", public_id=domanda.public_id)
-    elif request.method == "POST" and form.data.get("persona"):
-        persona = Persona.objects.filter(public_id=form.data.get("persona")).first() if \
-            _is_uuid(form.data.get("persona")) else None
+    elif request.method == "POST":
+        persona = _persona_scelta(form.data.get("persona"))
     return render(request, "domande/new.html",
                   {"form": form, "persona": persona, "servizio": _servizio_scelto(request)},
                   status=400 if form.errors else 200)
 
 
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
+def _persona_scelta(value: Any) -> Persona | None:
+    """The person already picked, shown again when the form comes back with errors."""
     try:
-        uuid.UUID(str(value))
+        return Persona.objects.filter(public_id=uuid.UUID(str(value))).first()
     except ValueError:
-        return False
-    return True
+        return None
 
 
 # --- one application ----------------------------------------------------------------------

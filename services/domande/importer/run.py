@@ -50,12 +50,14 @@ class Contesto:
         codici: Counter[str] = Counter()
         servizi = list(Servizio.objects.select_related("codice_prestazione"))
         for s in servizi:
-            if s.codice_prestazione_id:
+            if s.codice_prestazione is not None:
                 codici[s.codice_prestazione.codice.upper()] += 1
         for s in servizi:
             ctx.servizi[fold(s.nome)] = s
-            if s.codice_prestazione_id and codici[s.codice_prestazione.codice.upper()] == 1:
-                ctx.servizi.setdefault(s.codice_prestazione.codice.upper(), s)
+            if s.codice_prestazione is not None:
+                codice = s.codice_prestazione.codice.upper()
+                if codici[codice] == 1:
+                    ctx.servizi.setdefault(codice, s)
         return ctx
 
 
