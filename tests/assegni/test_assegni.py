@@ -160,3 +160,15 @@ def test_list_filters(cast, in_a, persona, assegno, nucleo):
     body = client.get("/assegni/", {"anno": 2024}).content.decode()
     assert "n. M1" in body
     assert "n. N1" not in body
+
+
+@pytest.mark.parametrize("role", ["operatore_sportello", "educatore", "psicologo"])
+def test_writes_are_refused_to_roles_without_the_capability(cast, assegno, persona, maternita,
+                                                            role):
+    client = client_for(cast.by_role[role], cast.comune_a.ente)
+    assert _post(client, persona, maternita, figlio_data_nascita="2025-02-10").status_code == 403
+    assert client.post(f"/assegni/{assegno.public_id}/", {"figli_minori": "9"}).status_code == 403
+    with tenant_context(cast.comune_a.ente):
+        assert Assegno.objects.count() == 1
+        assegno.refresh_from_db()
+        assert assegno.figli_minori is None

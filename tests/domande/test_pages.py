@@ -282,3 +282,25 @@ def test_an_assegno_service_points_to_the_assegni_form(cast, in_a):
     body = client.get("/domande/nuova/campi/", {"servizio": maternita.pk}).content.decode()
     assert 'id="usa-modulo-assegni"' in body
     assert 'href="/assegni/nuovo/"' in body
+
+
+@pytest.mark.parametrize("role", sorted(OTHERS))
+def test_writes_are_refused_to_roles_without_the_capability(cast, domanda, role):
+    client = client_for(cast.by_role[role], cast.comune_a.ente)
+    d = f"/domande/{domanda.public_id}/"
+    assert client.post(d + "esito/", {"esito": "accolta", "data": "2025-04-01"}).status_code == 403
+    assert client.post(d + "modifica/", {"numero_protocollo": "X", "data_protocollo": "2025-03-10"}
+                       ).status_code == 403
+    assert client.post("/domande/nuova/", {}).status_code == 403
+    with tenant_context(cast.comune_a.ente):
+        domanda.refresh_from_db()
+        assert (domanda.stato, domanda.numero_protocollo) == ("presentata", "1001")
+
+
+def test_the_picked_person_is_shown_again_after_an_error(cast, in_a, servizio, persona):
+    client = client_for(cast.by_role["amministrativo"], cast.comune_a.ente)
+    response = _post_new(client, persona, servizio, numero_protocollo="")
+    body = response.content.decode()
+    assert 'id="persona-scelta"' in body
+    assert persona.nome_completo in body
+    assert f'value="{persona.public_id}"' in body
