@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from services.core.models import BaseModel
 
+from .models_import import ImportProtocollo, RigaScartataProtocollo
+
+__all__ = ["Domanda", "ImportProtocollo", "RigaScartataProtocollo"]
+
 
 class Domanda(BaseModel):
     class Stato(models.TextChoices):
@@ -63,6 +67,15 @@ class Domanda(BaseModel):
     esito_il = models.DateField(_("data dell'esito"), null=True, blank=True)
     motivazione_esito = models.TextField(_("motivazione dell'esito"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    oggetto = models.CharField(_("oggetto"), max_length=300, blank=True)
+    # The protocol import that brought the application in, if any.
+    importazione = models.ForeignKey(
+        "domande.ImportProtocollo", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="domande", verbose_name=_("importazione dal protocollo"),
+    )
+
+    CHIUSE = ("accolta", "respinta", "archiviata")
+    APERTE = ("presentata", "assegnata", "istruttoria")
 
     class Meta:
         ordering = ["-data_protocollo", "-id"]
@@ -83,3 +96,7 @@ class Domanda(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.numero_protocollo} del {self.data_protocollo:%d/%m/%Y}"
+
+    @property
+    def is_chiusa(self) -> bool:
+        return self.stato in self.CHIUSE

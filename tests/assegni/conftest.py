@@ -1,0 +1,1 @@
+from tests.domande.conftest import altra_as, in_a, persona  # noqa: F401
