@@ -79,6 +79,27 @@ def totali_persona_per_anno(persona_id: int) -> list[dict[str, Any]]:
              "ultimo": r["ultimo"]} for r in rows]
 
 
+def totali_persone_per_anno(persone_ids: list[int]) -> list[dict[str, Any]]:
+    """Committed amount and number of interventions per year of several persons together
+    (a household)."""
+    rows = (Intervento.objects.filter(persona_id__in=persone_ids, stato__in=STATI_IMPEGNATI,
+                                      data_inizio__isnull=False)
+            .annotate(anno=Cast(ExtractYear("data_inizio"), IntegerField()))
+            .values("anno").annotate(totale=Sum("importo_totale"), numero=Count("id"))
+            .order_by("-anno"))
+    return [{"anno": r["anno"], "totale": r["totale"] or ZERO, "numero": r["numero"]}
+            for r in rows]
+
+
+def pagato_per_anno(persone_ids: list[int]) -> dict[int, Decimal]:
+    """Money actually liquidated to these persons, per year of competence."""
+    rows = (Pagamento.objects.filter(intervento__persona_id__in=persone_ids,
+                                     stato=Pagamento.Stato.LIQUIDATO)
+            .annotate(anno=Cast(ExtractYear("competenza"), IntegerField()))
+            .values("anno").annotate(totale=Sum("importo")))
+    return {r["anno"]: r["totale"] or ZERO for r in rows}
+
+
 def totali_interventi_per_anno() -> list[dict[str, Any]]:
     """The comune's committed amount and interventions per year of start (the summary page
     of determine shows it). No distinct count of persons: over a million rows it alone

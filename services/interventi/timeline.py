@@ -13,18 +13,35 @@ from django.utils.translation import gettext_lazy
 from services.cartella.history import TimelineEntry, comune_url, timeline_provider
 
 from .models import Intervento
-from .selectors import puo_leggere, totali_persona_per_anno
+from .models import ZERO
+from .selectors import (
+    pagato_per_anno,
+    puo_leggere,
+    totali_persona_per_anno,
+    totali_persone_per_anno,
+)
 
 
 def _euro(value: Decimal) -> str:
     return f"{number_format(value, 2, force_grouping=True)} €"
 
 
+def _household(cartella: Any) -> tuple[int, dict[int, Any]]:
+    """The person's id and the other members of their current household (id -> membership)."""
+    from services.anagrafica.selectors import current_household
+
+    membri = {m.persona_id: m for m in current_household(cartella.persona)}
+    membri.pop(cartella.persona_id, None)
+    return cartella.persona_id, membri
+
+
 @timeline_provider("intervento", gettext_lazy("Interventi"), order=60)
 def interventi(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
+    """The interventions of the person and of the members of their current household."""
     link = puo_leggere(user)
-    qs = (Intervento.objects.filter(persona_id=cartella.persona_id).select_related("servizio")
-          .order_by("data_inizio", "id"))
+    persona_id, membri = _household(cartella)
+    qs = (Intervento.objects.filter(persona_id__in=[persona_id, *membri])
+          .select_related("servizio", "persona").order_by("data_inizio", "id"))
     for i in qs:
         quando = i.data_inizio or i.proposto_il
         periodo = ""
@@ -33,19 +50,32 @@ def interventi(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
         importo = (_("%(m)s al mese") % {"m": _euro(i.importo_mensile)} + ", "
                    if i.importo_mensile else "")
         detail = periodo + importo + _("totale %(t)s") % {"t": _euro(i.importo_totale)}
+        title = f"{i.servizio.nome} ({i.get_carattere_display().lower()})"
+        if i.persona_id != persona_id:
+            title += " " + _("(per %(who)s, %(rel)s)") % {
+                "who": i.persona.nome_completo,
+                "rel": membri[i.persona_id].get_relazione_display()}
         yield TimelineEntry(
-            data=quando, title=f"{i.servizio.nome} ({i.get_carattere_display().lower()})",
-            detail=detail, badge=i.get_stato_display(),
+            data=quando, title=title, detail=detail, badge=i.get_stato_display(),
             url=comune_url("intervento_detail", public_id=i.public_id) if link else "",
         )
 
 
 @timeline_provider("intervento_totale", gettext_lazy("Importi per anno"), order=61)
 def interventi_per_anno(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
-    """One entry per year: what the approved interventions starting that year commit,
+    """One entry per year: what the approved interventions starting that year commit for
+    the person, what was actually paid to them, and the same for the whole household,
     dated on the year's last start."""
-    for r in totali_persona_per_anno(cartella.persona_id):
+    persona_id, membri = _household(cartella)
+    pagato = pagato_per_anno([persona_id])
+    nucleo = {r["anno"]: r for r in totali_persone_per_anno([persona_id, *membri])} if membri else {}
+    for r in totali_persona_per_anno(persona_id):
+        detail = [_("pagato %(p)s") % {"p": _euro(pagato.get(r["anno"], ZERO))}]
+        if r["anno"] in nucleo:
+            n = nucleo[r["anno"]]
+            detail.append(_("nucleo familiare: %(t)s (%(n)s interventi)")
+                          % {"t": _euro(n["totale"]), "n": n["numero"]})
         yield TimelineEntry(
-            data=r["ultimo"], badge=_("totale"),
+            data=r["ultimo"], badge=_("totale"), detail=" · ".join(detail),
             title=_("Totale interventi %(a)s: %(t)s (%(n)s)")
             % {"a": r["anno"], "t": _euro(r["totale"]), "n": r["numero"]})

@@ -255,3 +255,43 @@ def test_the_case_history_shows_interventions_and_yearly_totals(a, cast, persona
     # Someone who reads the case but not interventions gets no link.
     storia = cartella_storia(caso, cast.by_role["educatore"])
     assert all(not e.url for anno in storia.anni for e in anno.entries if e.kind == "intervento")
+
+
+def test_the_case_history_covers_the_household_applications_and_payments(a, cast, persona,
+                                                                         servizio, determina):
+    """Issue 3: every request, intervention and amount of the person and of the household,
+    with totals per year."""
+    from services.anagrafica.services import nucleo_aggiungi, nucleo_crea
+    from services.cartella.history import cartella_storia
+    from services.determine.services import liquidazione_create
+    from services.domande.services import domanda_create
+    from services.interventi.services import intervento_assegna_determina
+    from tests.cartella.conftest import new_persona
+
+    caso = cartella_apri(actor=a.assistente_sociale, persona=persona, area_target="poverta",
+                         data=date(2025, 1, 15), motivo="Primo colloquio")
+    figlia = new_persona(a.assistente_sociale)
+    nucleo = nucleo_crea(actor=a.assistente_sociale, intestatario=persona, dal=date(2024, 1, 1))
+    nucleo_aggiungi(actor=a.assistente_sociale, nucleo=nucleo, persona=figlia,
+                    relazione="figlio", dal=date(2024, 1, 1))
+    domanda_create(actor=a.amministrativo, persona=persona, servizio=servizio,
+                   numero_protocollo="4512", data_protocollo=date(2025, 1, 10),
+                   oggetto="Contributo per le utenze")
+    own = approvato(a, persona, servizio, importo="300.00")
+    approvato(a, figlia, servizio, importo="120.00")
+    intervento_assegna_determina(actor=a.amministrativo, intervento=own, determina=determina)
+    liquidazione_create(actor=a.amministrativo, determina=determina,
+                        oggetti=[("interventi.pagamento", own.pagamenti.get().pk)],
+                        data=date(2025, 3, 1))
+
+    storia = cartella_storia(caso, cast.by_role["assistente_sociale"])
+    entries = [e for anno in storia.anni for e in anno.entries]
+    [domanda] = [e for e in entries if e.kind == "domanda"]
+    assert "prot. 4512" in domanda.title
+    interventi = [e for e in entries if e.kind == "intervento"]
+    assert len(interventi) == 2
+    assert any(f"per {figlia.nome_completo}" in e.title for e in interventi)
+    [totale] = [e for e in entries if e.kind == "intervento_totale"]
+    assert "300,00 €" in totale.title
+    assert "pagato 300,00 €" in totale.detail
+    assert "nucleo familiare: 420,00 € (2 interventi)" in totale.detail
