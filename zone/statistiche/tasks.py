@@ -1,0 +1,56 @@
+"""Refreshing the reporting store: one task per comune, fanned out per zone; nightly for
+every zone (CELERY_BEAT_SCHEDULE). The tasks run in the public schema (the store lives
+there); the comune's schema is entered only by ``zone.aggregation``."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django_tenants.utils import schema_context
+
+from tenants.models import Comune, Zona
+
+from .services import store_refresh_comune
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="zone.statistiche.tasks.refresh_comune", bind=True, acks_late=True,
+             max_retries=3)
+def refresh_comune(self, comune_id: int, completo: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """Idempotent: a fact already up to date is not rewritten. A failure is recorded on the
+    comune's bookkeeping row and retried with a growing delay; the other comuni's tasks are
+    independent and go on."""
+    comune = Comune.objects.select_related("ente").get(pk=comune_id)
+    try:
+        return str(store_refresh_comune(comune=comune, completo=completo).stato)
+    except Exception as exc:
+        log.exception("statistiche: refresh of comune %s failed", comune_id)
+        if self.request.retries < self.max_retries and not self.request.is_eager:
+            raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc
+        return "errore"
+
+
+@shared_task(name="zone.statistiche.tasks.refresh_zona")
+def refresh_zona(zona_id: int, completo: bool = False) -> int:
+    """Fan out: one task per comune of the zone, queued from the public schema."""
+    queued = 0
+    with schema_context("public"):
+        comuni = list(Comune.objects.filter(zona_id=zona_id, ente__is_active=True)
+                      .values_list("pk", flat=True))
+        for comune_id in comuni:
+            refresh_comune.delay(comune_id, completo)
+            queued += 1
+    return queued
+
+
+@shared_task(name="zone.statistiche.tasks.refresh_all_zone")
+def refresh_all_zone() -> int:
+    """Nightly: every zone, in full (a full pass also repairs anything an incremental pass
+    could miss, such as a service re-mapped to another catalogue code)."""
+    with schema_context("public"):
+        zone = list(Zona.objects.values_list("pk", flat=True))
+        for zona_id in zone:
+            refresh_zona.delay(zona_id, True)
+    return len(zone)
