@@ -69,7 +69,8 @@ def test_facts_are_what_the_comuni_hold(cast, dati):
     assert a1.importo_totale == Decimal("1200.00")
     b1 = FattoIntervento.objects.get(origine_id=dati.interventi["b1"].public_id)
     # the same codice fiscale in two comuni: the same hash
-    assert b1.persona_hash == a1.persona_hash and HEX64.match(a1.persona_hash)
+    assert b1.persona_hash == a1.persona_hash
+    assert HEX64.match(a1.persona_hash)
     liquidato = {(f.comune_id, f.codice_prestazione, f.mese): f.importo
                  for f in FattoLiquidazione.objects.all()}
     assert liquidato[(cast.comune_a.pk, "A1.04.01", 3)] == Decimal("300.00")
@@ -80,7 +81,9 @@ def test_facts_are_what_the_comuni_hold(cast, dati):
     assert set(FattoDomanda.objects.values_list("stato", flat=True)) == {
         "presentata", "accolta", "istruttoria"}
     agg = Aggiornamento.objects.get(comune=cast.comune_a)
-    assert agg.stato == "completato" and agg.righe_lette > 0 and agg.watermark is not None
+    assert agg.stato == "completato"
+    assert agg.righe_lette > 0
+    assert agg.watermark is not None
 
 
 def test_refresh_is_idempotent(cast, dati):
@@ -155,7 +158,8 @@ def test_refresh_task_retries_when_running_on_a_worker(cast, dati, monkeypatch):
             task.run(cast.comune_a.pk)
     finally:
         task.pop_request()
-    assert asked["countdown"] == 120 and isinstance(asked["exc"], ConnectionError)
+    assert asked["countdown"] == 120
+    assert isinstance(asked["exc"], ConnectionError)
     assert Aggiornamento.objects.get(comune=cast.comune_a).stato == "errore"
 
 
