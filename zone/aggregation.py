@@ -322,3 +322,74 @@ def _totali_qui(anno: int | None) -> TotaliComune:
 def totali_diretti(comuni: Iterable[Comune], *, anno: int | None = None) -> dict[int, TotaliComune]:
     """Headline figures per comune read straight from each schema, one after the other."""
     return {c.pk: in_comune(c, lambda: _totali_qui(anno)) for c in comuni}
+
+
+@dataclass
+class ReportDiretto:
+    """The zone's main report computed without the store: people (deduplicated across
+    comuni by the keyed hash) and money paid, by service code, area, comune and month."""
+
+    persone: set[str] = field(default_factory=set)
+    liquidato: Decimal = ZERO
+    persone_per: dict[tuple[str, Any], set[str]] = field(default_factory=dict)
+    liquidato_per: dict[tuple[str, Any], Decimal] = field(default_factory=dict)
+
+    def conta(self, dim: str, chiave: Any, h: str) -> None:
+        self.persone_per.setdefault((dim, chiave), set()).add(h)
+
+    def somma(self, dim: str, chiave: Any, importo: Decimal) -> None:
+        self.liquidato_per[(dim, chiave)] = self.liquidato_per.get((dim, chiave), ZERO) + importo
+
+
+def _report_qui(anno: int) -> tuple[list[tuple[str, str, str, int]], list[tuple[str, str, int, Decimal]]]:
+    """Inside one comune: (hash, code, area, month) of people served, and
+    (code, area, month, amount) of money paid, for one year."""
+    from services.determine.models import RigaLiquidazione
+    from services.interventi.models import Intervento, Pagamento
+
+    serviti = []
+    for r in (Intervento.objects.filter(stato__in=SERVITI)
+              .filter(Q(data_inizio__year=anno) | Q(data_inizio__isnull=True, proposto_il__year=anno))
+              .values("persona__codice_fiscale", "persona__public_id", "area_target", "data_inizio",
+                      "proposto_il", "servizio__codice_prestazione__codice",
+                      "servizio__voce_nomenclatore__codice").iterator(chunk_size=5000)):
+        quando = r["data_inizio"] or r["proposto_il"]
+        serviti.append((persona_hash(r["persona__codice_fiscale"], fallback=str(r["persona__public_id"])),
+                        _codice(r, "servizio__"), r["area_target"], quando.month))
+    righe = RigaLiquidazione.objects.filter(annullata=False).exclude(liquidazione__stato="annullata")
+    importi = dict(righe.filter(oggetto_tipo=PAGAMENTO).values_list("oggetto_id", "importo"))
+    soldi: list[tuple[str, str, int, Decimal]] = []
+    for p in Pagamento.objects.filter(id__in=list(importi), competenza__year=anno).values(
+            "id", "competenza", "intervento__area_target",
+            "intervento__servizio__codice_prestazione__codice",
+            "intervento__servizio__voce_nomenclatore__codice").iterator(chunk_size=5000):
+        soldi.append((_codice(p, "intervento__servizio__"), p["intervento__area_target"],
+                      p["competenza"].month, importi[p["id"]]))
+    for a in righe.exclude(oggetto_tipo=PAGAMENTO).filter(liquidazione__data__year=anno).values(
+            "importo", "liquidazione__data", "liquidazione__determina__servizio__area_target",
+            "liquidazione__determina__servizio__codice_prestazione__codice",
+            "liquidazione__determina__servizio__voce_nomenclatore__codice"):
+        soldi.append((_codice(a, "liquidazione__determina__servizio__"),
+                      a["liquidazione__determina__servizio__area_target"] or "",
+                      a["liquidazione__data"].month, a["importo"]))
+    return serviti, soldi
+
+
+def report_diretto(comuni: Iterable[Comune], *, anno: int) -> ReportDiretto:
+    """A plain loop over the comuni's schemas: the baseline of bench/zona_report.py."""
+    out = ReportDiretto()
+    for comune in comuni:
+        serviti, soldi = in_comune(comune, lambda: _report_qui(anno))
+        for h, codice, area, mese in serviti:
+            out.persone.add(h)
+            out.conta("codice", codice, h)
+            out.conta("area", area, h)
+            out.conta("comune", comune.pk, h)
+            out.conta("mese", mese, h)
+        for codice, area, mese, importo in soldi:
+            out.liquidato += importo
+            out.somma("codice", codice, importo)
+            out.somma("area", area, importo)
+            out.somma("comune", comune.pk, importo)
+            out.somma("mese", mese, importo)
+    return out

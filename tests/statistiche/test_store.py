@@ -192,3 +192,18 @@ def test_reporting_key_changes_the_hash(settings):
     settings.AMBITO_REPORTING_KEY = "another-key"
     assert aggregation.persona_hash("rssmra80a01g478x ") != h1
     assert aggregation.fascia_eta(date(2010, 5, 1), date(2025, 5, 1)) == "0-17"
+
+
+def test_store_report_equals_a_plain_loop_over_the_schemas(cast, dati):
+    from zone.statistiche.selectors import report_zona
+
+    refresh_zona.delay(cast.zona.pk)
+    store = report_zona(cast.zona, 2025)
+    loop = aggregation.report_diretto(list(cast.zona.comuni.all()), anno=2025)
+    assert store.liquidato == loop.liquidato
+    assert store.persone == len(loop.persone)
+    for dim, righe in (("codice", store.per_codice), ("area", store.per_area),
+                       ("comune", store.per_comune), ("mese", store.per_mese)):
+        for r in righe:
+            assert r.persone == len(loop.persone_per.get((dim, r.chiave), ())), (dim, r.chiave)
+            assert r.liquidato == loop.liquidato_per.get((dim, r.chiave), Decimal("0.00"))

@@ -22,7 +22,7 @@ from zone import aggregation
 
 from .models import Aggiornamento, FattoDomanda, FattoIntervento, FattoLiquidazione, FattoSpesa
 
-BATCH = 2000
+BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -48,32 +48,32 @@ TABELLE: tuple[_Tabella, ...] = (
 
 def _upsert(tabella: _Tabella, comune_id: int, rows: Sequence[dict[str, Any]]) -> int:
     """INSERT ... ON CONFLICT DO UPDATE ... WHERE the values differ: the ORM's bulk upsert
-    cannot skip unchanged rows, and an idempotent refresh must not rewrite them."""
+    cannot skip unchanged rows, and an idempotent refresh must not rewrite them. Rows travel
+    as one array per column (unnest), so a batch is a handful of parameters."""
     if not rows:
         return 0
-    table = connection.ops.quote_name(tabella.model._meta.db_table)
-    cols = ["comune_id", "origine_id", *tabella.campi]
-    names = ", ".join(cols + ([tabella.timbro] if tabella.timbro else []))
-    one = "(" + ", ".join(["%s"] * len(cols) + (["now()"] if tabella.timbro else [])) + ")"
+    meta = tabella.model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    cols = ["origine_id", *tabella.campi]
+    types = [meta.get_field(c).db_type(connection) for c in cols]
+    names = ", ".join(["comune_id", *cols] + ([tabella.timbro] if tabella.timbro else []))
+    arrays = ", ".join(f"%s::{t}[]" for t in types)
+    select = "%s, u.*" + (", now()" if tabella.timbro else "")
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in tabella.campi)
     if tabella.timbro:
         sets += f", {tabella.timbro} = now()"
     mine = ", ".join(f"{table}.{c}" for c in tabella.campi)
     theirs = ", ".join(f"EXCLUDED.{c}" for c in tabella.campi)
+    sql = (
+        f"INSERT INTO {table} ({names}) SELECT {select} FROM unnest({arrays}) AS u "  # noqa: S608
+        f"ON CONFLICT (comune_id, origine_id) DO UPDATE SET {sets} "
+        f"WHERE ({mine}) IS DISTINCT FROM ({theirs})"
+    )
     changed = 0
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start:start + BATCH]
-            params: list[Any] = []
-            for row in batch:
-                params.append(comune_id)
-                params.extend(row[c] for c in cols[1:])
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608
-                f"ON CONFLICT (comune_id, origine_id) DO UPDATE SET {sets} "
-                f"WHERE ({mine}) IS DISTINCT FROM ({theirs})",
-                params,
-            )
+            cursor.execute(sql, [comune_id, *([row[c] for row in batch] for c in cols)])
             changed += max(cursor.rowcount, 0)
     return changed
 
