@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -55,7 +55,7 @@ def _upsert(tabella: _Tabella, comune_id: int, rows: Sequence[dict[str, Any]]) -
     meta = tabella.model._meta
     table = connection.ops.quote_name(meta.db_table)
     cols = ["origine_id", *tabella.campi]
-    types = [meta.get_field(c).db_type(connection) for c in cols]
+    types = [cast(models.Field, meta.get_field(c)).db_type(connection) for c in cols]
     names = ", ".join(["comune_id", *cols] + ([tabella.timbro] if tabella.timbro else []))
     arrays = ", ".join(f"%s::{t}[]" for t in types)
     select = "%s, u.*" + (", now()" if tabella.timbro else "")
