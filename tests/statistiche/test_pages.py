@@ -6,9 +6,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
+from services.core.models import AuditEntry
 from tests.conftest import client_for
+from zone import aggregation
 from zone.statistiche.models import Aggiornamento, FattoIntervento
 from zone.statistiche.tasks import refresh_zona
 
@@ -81,6 +84,10 @@ def test_refresh_button_runs_the_refresh_and_reports(cast, dati, django_capture_
     assert html.startswith('<div id="aggiornamenti"')
     assert "hx-trigger" not in html
     assert 'data-stato="completato"' in html
+    with tenant_context(cast.zona.ente):
+        entry = AuditEntry.objects.get(action="statistiche.aggiornamento_avviato")
+    assert entry.actor_id == cast.coordinatore.pk
+    assert entry.payload == {"comuni": 2, "completo": False}
     assert client_for(cast.osservatore, cast.zona.ente).post(
         _url("statistiche_aggiornamenti", "zona")).status_code == 404
 
@@ -120,3 +127,32 @@ def test_comune_page_beside_the_zone_average(cast, dati):
     assert client_for(cast.by_role["assistente_sociale"], cast.comune_a.ente).get(url).status_code == 403
     assert client_for(cast.outsider, cast.comune_a.ente).get(url).status_code == 404
     assert client_for(cast.coordinatore, cast.comune_a.ente).get(url).status_code == 404
+
+
+def test_a_failed_comune_shows_on_the_page(cast, dati, monkeypatch):
+    real = aggregation.estrai_comune
+
+    def flaky(*, since):
+        from django.db import connection
+
+        if connection.schema_name == cast.comune_b.ente.schema_name:
+            raise TimeoutError
+        return real(since=since)
+
+    monkeypatch.setattr(aggregation, "estrai_comune", flaky)
+    refresh_zona.delay(cast.zona.pk)
+    html = client_for(cast.coordinatore, cast.zona.ente).get(
+        _url("statistiche_aggiornamenti", "zona")).content.decode()
+    assert f'data-comune="{cast.comune_b.istat_code}" data-stato="errore"' in html
+    assert "Aggiornamento non riuscito (TimeoutError" in html
+    assert f'data-comune="{cast.comune_a.istat_code}" data-stato="completato"' in html
+
+
+def test_zone_report_query_count_does_not_grow_with_the_data(cast, dati,
+                                                             django_assert_max_num_queries):
+    from zone.statistiche.selectors import report_zona
+
+    refresh_zona.delay(cast.zona.pk)
+    # ~15 queries, each preceded by django-tenants' SET search_path
+    with django_assert_max_num_queries(30):
+        report_zona(cast.zona, 2025)

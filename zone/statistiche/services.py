@@ -17,6 +17,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from services.anagrafica.services import Actor
+from services.core.audit import audit_log
+from services.core.queue import enqueue_on_commit
 from tenants.models import Comune, Zona
 from zone import aggregation
 
@@ -94,8 +97,12 @@ def aggiornamento_for(comune: Comune) -> Aggiornamento:
     return Aggiornamento.objects.get_or_create(comune=comune)[0]
 
 
-def aggiornamenti_queue(*, zona: Zona) -> int:
-    """Mark the zone's comuni as queued (what the page shows until the workers start)."""
+@transaction.atomic
+def aggiornamento_avvia(*, actor: Actor, zona: Zona, completo: bool = False) -> int:
+    """The coordinator asks for a refresh now: the zone's comuni are marked as queued (what
+    the page shows until the workers start) and the fan-out task is queued after commit."""
+    from .tasks import refresh_zona
+
     n = 0
     for comune in zona.comuni.all():
         agg = aggiornamento_for(comune)
@@ -103,6 +110,9 @@ def aggiornamenti_queue(*, zona: Zona) -> int:
         agg.errore = ""
         agg.save(update_fields=["stato", "errore"])
         n += 1
+    audit_log(action="statistiche.aggiornamento_avviato", actor=actor.user, obj=zona,
+              payload={"comuni": n, "completo": completo}, ip_address=actor.ip_address)
+    enqueue_on_commit(refresh_zona, zona.pk, completo)
     return n
 
 

@@ -8,9 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from services.core.audit import audit_log
-from services.core.queue import enqueue_on_commit
-from services.core.web import client_ip
+from services.core.web import actor_of
 from tenants.models import Comune, Zona
 from tenants.permissions import capability_required
 from tenants.roles import Capability
@@ -18,8 +16,7 @@ from tenants.roles import Capability
 from . import selectors
 from .export import ReportZonaExporter
 from .models import Aggiornamento
-from .services import aggiornamenti_queue
-from .tasks import refresh_zona
+from .services import aggiornamento_avvia
 
 
 def _anno(request: HttpRequest, anni: list[int]) -> int | None:
@@ -85,12 +82,9 @@ def _in_corso(stati: list[tuple[Comune, Aggiornamento | None]]) -> bool:
 
 
 def _avvia(request: HttpRequest, zona: Zona) -> HttpResponse:
-    completo = request.POST.get("completo") == "1"
-    n = aggiornamenti_queue(zona=zona)
-    audit_log(action="statistiche.aggiornamento_avviato", actor=request.user, obj=zona,
-              payload={"comuni": n, "completo": completo}, ip_address=client_ip(request))
-    # Queued from the zone's schema, but the task works in the public schema by itself.
-    enqueue_on_commit(refresh_zona, zona.pk, completo)
+    # Queued from the zone's schema: the tasks move to the public schema by themselves.
+    aggiornamento_avvia(actor=actor_of(request), zona=zona,
+                        completo=request.POST.get("completo") == "1")
     stati = selectors.aggiornamenti(zona)
     return render(request, "statistiche/_aggiornamenti.html",
                   {"zona": zona, "stati": stati, "in_corso": _in_corso(stati)})
