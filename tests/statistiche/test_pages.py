@@ -156,3 +156,20 @@ def test_zone_report_query_count_does_not_grow_with_the_data(cast, dati,
     # ~15 queries, each preceded by django-tenants' SET search_path
     with django_assert_max_num_queries(30):
         report_zona(cast.zona, 2025)
+
+
+def test_the_cached_report_follows_each_refresh(cast, dati):
+    from services.interventi.models import Intervento
+
+    refresh_zona.delay(cast.zona.pk)
+    c = client_for(cast.coordinatore, cast.zona.ente)
+    url = _url("statistiche_zona", "zona")
+    assert 'data-figure="persone">3<' in c.get(url, {"anno": 2025}).content.decode()
+    with tenant_context(cast.comune_b.ente):
+        i = Intervento.objects.get(pk=dati.interventi["b2"].pk)
+        i.stato = "annullato"
+        i.save(update_fields=["stato", "updated_at"])
+    # not refreshed yet: the store, and the page, still say 3
+    assert 'data-figure="persone">3<' in c.get(url, {"anno": 2025}).content.decode()
+    refresh_zona.delay(cast.zona.pk)
+    assert 'data-figure="persone">2<' in c.get(url, {"anno": 2025}).content.decode()

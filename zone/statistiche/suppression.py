@@ -116,7 +116,11 @@ def sopprimi(righe: Sequence[Hashable], colonne: Sequence[Hashable],
         ]
         if not candidate:  # everything around it is hidden already: cannot happen, but stop
             break
-        # Prefer an inner cell (a total tells more), then the smallest.
-        scelta = min(candidate, key=lambda k: (TOTALE in k, valori[k], repr(k)))
+        nascoste = t.nascoste - {bersaglio}
+        # Prefer an inner cell (a total tells more), then one sharing a line with other
+        # hidden entries (hiding it likely closes a cycle), then the smallest.
+        scelta = min(candidate, key=lambda k: (
+            TOTALE in k, -sum(1 for h in nascoste if h[0] == k[0] or h[1] == k[1]),  # noqa: B023
+            valori[k], repr(k)))
         t.secondarie.add(scelta)
     return t

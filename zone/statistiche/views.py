@@ -32,8 +32,11 @@ def _anno(request: HttpRequest, anni: list[int]) -> int | None:
 @capability_required(Capability.VIEW_ZONE_REPORTS)
 def statistiche_zona(request: HttpRequest) -> HttpResponse:
     zona = request.tenant.zona  # type: ignore[attr-defined]
-    anni = selectors.anni_disponibili(zona.comuni.values_list("pk", flat=True))
-    report = selectors.report_zona(zona, _anno(request, anni))
+    versione = selectors.versione_zona(zona)
+    anni = selectors.in_cache("anni", versione, lambda: selectors.anni_disponibili(
+        zona.comuni.values_list("pk", flat=True)))
+    anno = _anno(request, anni)
+    report = selectors.in_cache(f"zona:{anno}", versione, lambda: selectors.report_zona(zona, anno))
     if request.GET.get("formato") == "xlsx":
         exporter = ReportZonaExporter(report, zona.code)
         response = HttpResponse(
