@@ -3,32 +3,55 @@
 from __future__ import annotations
 
 import random
+import time
+from fractions import Fraction
 
 import pytest
 
-from zone.statistiche.suppression import TOTALE, sopprimi
+from zone.statistiche.suppression import TOTALE, recuperabili, sopprimi
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    m = [list(r) for r in rows]
+    rank = 0
+    for c in range(len(m[0]) if m else 0):
+        pivot = next((i for i in range(rank, len(m)) if m[i][c] != 0), None)
+        if pivot is None:
+            continue
+        m[rank], m[pivot] = m[pivot], m[rank]
+        for i in range(len(m)):
+            if i != rank and m[i][c] != 0:
+                f = m[i][c] / m[rank][c]
+                m[i] = [a - f * b for a, b in zip(m[i], m[rank], strict=True)]
+        rank += 1
+    return rank
 
 
 def _recoverable_by_difference(t) -> set:
-    """Independent check. Writing each total with a minus sign, every row and column of the
-    table with its margins sums to zero; a hidden value can be changed without changing
-    anything shown exactly when it lies on a cycle of hidden entries (rows and columns as
-    the two sides of a graph, hidden entries as edges): +1/-1 around the cycle keeps every
-    sum. A hidden entry on no such cycle is fixed by what is shown."""
-    edges = [((("r", r), ("c", c))) for (r, c) in t.nascoste]
+    """Independent of the module's graph argument: linear algebra. Each published line gives
+    sum(cells) - total = 0; the hidden entries are the unknowns; an unknown is recoverable
+    iff its unit vector lies in the row space of the system."""
+    righe, colonne = [*t.righe, TOTALE], [*t.colonne, TOTALE]
+    linee = [[(r, c) for c in colonne] for r in righe] + [[(r, c) for r in righe] for c in colonne]
+    ignote = sorted(t.nascoste, key=repr)
+    if not ignote:
+        return set()
+    idx = {k: i for i, k in enumerate(ignote)}
+    matrice = []
+    for linea in linee:
+        riga = [Fraction(0)] * len(ignote)
+        for k in linea:
+            if k in idx:
+                riga[idx[k]] = Fraction(-1 if k == linea[-1] else 1)
+        if any(riga):
+            matrice.append(riga)
+    base = _rank(matrice)
     out = set()
-    for (r, c) in t.nascoste:
-        rest = [e for e in edges if e != (("r", r), ("c", c))]
-        seen, todo = {("r", r)}, [("r", r)]
-        while todo:
-            n = todo.pop()
-            for a, b in rest:
-                for x, y in ((a, b), (b, a)):
-                    if x == n and y not in seen:
-                        seen.add(y)
-                        todo.append(y)
-        if ("c", c) not in seen:
-            out.add((r, c))
+    for k, i in idx.items():
+        unit = [Fraction(0)] * len(ignote)
+        unit[i] = Fraction(1)
+        if _rank([*matrice, unit]) == base:
+            out.add(k)
     return out
 
 
@@ -71,3 +94,22 @@ def test_random_tables_leak_nothing(seed):
     assert not _recoverable_by_difference(t), (celle, t.nascoste)
     for k, v in t.valori.items():  # what is shown is true
         assert t.mostra(*k) in (None, v)
+
+
+def test_the_graph_check_agrees_with_linear_algebra():
+    rng = random.Random(7)
+    for _ in range(60):
+        righe, colonne = list(range(rng.randint(1, 5))), list(range(rng.randint(1, 5)))
+        t = sopprimi(righe, colonne, {}, soglia=5)
+        t.primarie = {k for k in t.valori if rng.random() < 0.35}
+        assert recuperabili(t) == _recoverable_by_difference(t)
+
+
+def test_a_region_of_ninety_zones_is_fast():
+    rng = random.Random(3)
+    celle = {(z, a): rng.choice([0, 1, 2, 3, 4, 6, 9, 20, 50, 300])
+             for z in range(90) for a in range(7)}
+    t0 = time.perf_counter()
+    t = sopprimi(list(range(90)), list(range(7)), celle, soglia=5)
+    assert time.perf_counter() - t0 < 5
+    assert not recuperabili(t)

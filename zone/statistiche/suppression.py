@@ -4,18 +4,18 @@ A count under the threshold (1 … N-1) is not shown ("< N": primary suppression
 the table also shows row and column totals, one hidden cell in a line could be recovered by
 subtraction; so further cells are hidden (secondary suppression: the smallest shown cell of
 the line, shown as "•") until no hidden value is determined by the published figures.
-"Determined" is checked exactly: the hidden values are unknowns of the linear system the
-published totals give, and a value is recoverable when it is fixed by that system.
+"Determined" is checked exactly: a hidden value is recoverable when the linear system the
+published figures give fixes it (see ``recuperabili``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 TOTALE = "__totale__"
 Key = tuple[Hashable, Hashable]
+Nodo = tuple[str, Hashable]  # ("r", row) or ("c", column)
 
 
 @dataclass
@@ -51,48 +51,49 @@ def _vincoli(t: Tabella) -> list[list[Key]]:
     return linee
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
-    m = [list(r) for r in rows]
-    rank = 0
-    cols = len(m[0]) if m else 0
-    for c in range(cols):
-        pivot = next((i for i in range(rank, len(m)) if m[i][c] != 0), None)
-        if pivot is None:
-            continue
-        m[rank], m[pivot] = m[pivot], m[rank]
-        for i in range(len(m)):
-            if i != rank and m[i][c] != 0:
-                f = m[i][c] / m[rank][c]
-                m[i] = [a - f * b for a, b in zip(m[i], m[rank], strict=True)]
-        rank += 1
-    return rank
-
-
 def recuperabili(t: Tabella) -> set[Key]:
-    """Hidden entries whose value the published figures determine."""
-    ignote = sorted(t.nascoste, key=repr)
-    if not ignote:
-        return set()
-    indice = {k: i for i, k in enumerate(ignote)}
-    matrice: list[list[Fraction]] = []
-    for linea in _vincoli(t):
-        # sum(cells) - total = 0: the total (last entry) enters with the opposite sign.
-        riga = [Fraction(0)] * len(ignote)
-        for k in linea:
-            if k in indice:
-                riga[indice[k]] = Fraction(-1 if k == linea[-1] else 1)
-        if any(riga):
-            matrice.append(riga)
-    if not matrice:
-        return set()
-    base = _rank(matrice)
-    out = set()
-    for k, i in indice.items():
-        unit = [Fraction(0)] * len(ignote)
-        unit[i] = Fraction(1)
-        if _rank([*matrice, unit]) == base:
-            out.add(k)
-    return out
+    """Hidden entries whose value the published figures determine.
+
+    Writing each total with a minus sign, every row and column of the table with its
+    margins sums to zero. Take rows and columns as the two sides of a graph and hidden
+    entries as its edges: the values can move (+1/-1 around a cycle) without changing any
+    published figure exactly along cycles, so an entry is determined iff its edge lies on
+    no cycle — it is a bridge. Bridges by Tarjan's lowlink, linear in the table's size."""
+    adj: dict[Nodo, list[tuple[Nodo, Key]]] = {}
+    for (r, c) in t.nascoste:
+        a, b = ("r", r), ("c", c)
+        adj.setdefault(a, []).append((b, (r, c)))
+        adj.setdefault(b, []).append((a, (r, c)))
+    order: dict[Nodo, int] = {}
+    low: dict[Nodo, int] = {}
+    ponti: set[Key] = set()
+    for root in adj:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack: list[tuple[Nodo, Key | None, Iterator[tuple[Nodo, Key]]]] = [
+            (root, None, iter(adj[root]))]
+        while stack:
+            node, via, edges = stack[-1]
+            advanced = False
+            for nxt, edge in edges:
+                if edge == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append((nxt, edge, iter(adj[nxt])))
+                    advanced = True
+                    break
+            if not advanced:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent] and via is not None:
+                        ponti.add(via)
+    return ponti
 
 
 def sopprimi(righe: Sequence[Hashable], colonne: Sequence[Hashable],
