@@ -42,12 +42,18 @@ def liquidato(comuni: Iterable[int], anno: int | None) -> QuerySet[FattoLiquidaz
     return qs.filter(anno=anno) if anno else qs
 
 
+def versione(**filtro: Any) -> str:
+    """Changes whenever one of the comuni selected (``comune__zona=...``,
+    ``comune__zona__regione=...``) finishes a refresh: the store changes only then, so what
+    is computed from it can be cached under this version."""
+    v = Aggiornamento.objects.filter(**filtro).aggregate(fine=Max("finito_il"), n=Count("id"))
+    fine = v["fine"].timestamp() if v["fine"] else 0
+    chi = "-".join(f"{k}={getattr(x, 'pk', x)}" for k, x in sorted(filtro.items()))
+    return f"{chi}:{v['n']}:{fine}"
+
+
 def versione_zona(zona: Zona) -> str:
-    """Changes whenever one of the zone's comuni finishes a refresh: the store changes only
-    then, so what is computed from it can be cached under this version."""
-    v = Aggiornamento.objects.filter(comune__zona=zona).aggregate(
-        fine=Max("finito_il"), n=Count("id"))
-    return f"{zona.pk}:{v['n']}:{v['fine'].timestamp() if v['fine'] else 0}"
+    return versione(comune__zona=zona)
 
 
 def in_cache(chiave: str, versione: str, calcola: Callable[[], T]) -> T:

@@ -97,8 +97,11 @@ def _avvia(request: HttpRequest, zona: Zona) -> HttpResponse:
 def indicatori_regione(request: HttpRequest) -> HttpResponse:
     regione = request.tenant.regione  # type: ignore[attr-defined]
     ids = list(Comune.objects.filter(zona__regione=regione).values_list("pk", flat=True))
-    anni = selectors.anni_disponibili(ids)
-    dati = selectors.indicatori_regione(regione, _anno(request, anni))
+    v = selectors.versione(comune__zona__regione=regione)
+    anni = selectors.in_cache("anni", v, lambda: selectors.anni_disponibili(ids))
+    anno = _anno(request, anni)
+    dati = selectors.in_cache(f"regione:{anno}", v,
+                              lambda: selectors.indicatori_regione(regione, anno))
     return render(request, "statistiche/regione.html", {
         "regione": regione, "dati": dati, "anni": anni,
         "per_area": _tabella(dati.per_area, [(a, selectors.AREE[a]) for a in dati.per_area.colonne],
@@ -132,6 +135,9 @@ def _tabella(t: selectors.Tabella, colonne: list[tuple[object, str]],
 def statistiche_comune(request: HttpRequest) -> HttpResponse:
     comune = request.tenant.comune  # type: ignore[attr-defined]
     ids = list(Comune.objects.filter(zona_id=comune.zona_id).values_list("pk", flat=True))
-    anni = selectors.anni_disponibili(ids)
-    dati = selectors.confronto_comune(comune, _anno(request, anni))
+    v = selectors.versione(comune__zona_id=comune.zona_id)
+    anni = selectors.in_cache("anni", v, lambda: selectors.anni_disponibili(ids))
+    anno = _anno(request, anni)
+    dati = selectors.in_cache(f"comune:{comune.pk}:{anno}", v,
+                              lambda: selectors.confronto_comune(comune, anno))
     return render(request, "statistiche/comune.html", {"comune": comune, "dati": dati})
