@@ -173,3 +173,14 @@ def test_the_cached_report_follows_each_refresh(cast, dati):
     assert 'data-figure="persone">3<' in c.get(url, {"anno": 2025}).content.decode()
     refresh_zona.delay(cast.zona.pk)
     assert 'data-figure="persone">2<' in c.get(url, {"anno": 2025}).content.decode()
+
+
+def test_the_report_is_ready_in_cache_when_the_last_comune_is_refreshed(cast, dati):
+    from django.core.cache import cache
+
+    from zone.statistiche.selectors import versione_zona
+
+    refresh_zona.delay(cast.zona.pk)
+    report = cache.get(f"statistiche:zona:2025:{versione_zona(cast.zona)}")
+    assert report is not None
+    assert report.persone == 3

@@ -97,19 +97,26 @@ def aggiornamento_for(comune: Comune) -> Aggiornamento:
     return Aggiornamento.objects.get_or_create(comune=comune)[0]
 
 
+def aggiornamenti_in_coda(*, zona_id: int) -> int:
+    """Mark the zone's comuni as queued: what the page shows until the workers start, and
+    how a finishing comune knows whether it is the zone's last."""
+    n = 0
+    for comune in Comune.objects.filter(zona_id=zona_id, ente__is_active=True):
+        agg = aggiornamento_for(comune)
+        agg.stato = Aggiornamento.Stato.IN_CODA
+        agg.errore = ""
+        agg.save(update_fields=["stato", "errore"])
+        n += 1
+    return n
+
+
 @transaction.atomic
 def aggiornamento_avvia(*, actor: Actor, zona: Zona, completo: bool = False) -> int:
     """The coordinator asks for a refresh now: the zone's comuni are marked as queued (what
     the page shows until the workers start) and the fan-out task is queued after commit."""
     from .tasks import refresh_zona
 
-    n = 0
-    for comune in zona.comuni.all():
-        agg = aggiornamento_for(comune)
-        agg.stato = Aggiornamento.Stato.IN_CODA
-        agg.errore = ""
-        agg.save(update_fields=["stato", "errore"])
-        n += 1
+    n = aggiornamenti_in_coda(zona_id=zona.pk)
     audit_log(action="statistiche.aggiornamento_avviato", actor=actor.user, obj=zona,
               payload={"comuni": n, "completo": completo}, ip_address=actor.ip_address)
     enqueue_on_commit(refresh_zona, zona.pk, completo)
