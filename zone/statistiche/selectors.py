@@ -18,6 +18,8 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet, Sum
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 
 from tenants.models import Comune, Regione, Zona
 from zone.aggregation import SERVITI
@@ -116,7 +118,7 @@ def _nomi_codici(codici: Iterable[str]) -> dict[str, str]:
     codici = [c for c in codici if c]
     nomi = dict(VoceNomenclatore.objects.filter(codice__in=codici).values_list("codice", "nome"))
     nomi.update(CodicePrestazione.objects.filter(codice__in=codici).values_list("codice", "nome"))
-    return {c: f"{c} {nomi.get(c, '')}".strip() for c in codici} | {"": "Non classificato"}
+    return {c: f"{c} {nomi.get(c, '')}".strip() for c in codici} | {"": _("Non classificato")}
 
 
 def report_zona(zona: Zona, anno: int | None) -> ReportZona:
@@ -128,7 +130,8 @@ def report_zona(zona: Zona, anno: int | None) -> ReportZona:
     nomi = _nomi_codici(r.chiave for r in per_codice)
     for r in per_codice:
         r.etichetta = nomi.get(r.chiave, r.chiave)
-    per_mese = _righe(ids, anno, "mese", {m: f"{m:02d}" for m in range(1, 13)}) if anno else []
+    mesi = {m: str(nome).capitalize() for m, nome in MONTHS.items()}
+    per_mese = _righe(ids, anno, "mese", mesi) if anno else []
     return ReportZona(
         anno=anno,
         anni=anni_disponibili(ids),
@@ -192,7 +195,7 @@ def liste_attesa(zona: Zona, oggi: date) -> list[Attesa]:
             comune_id__in=list(comuni), stato__in=FattoDomanda.IN_ATTESA
     ).values_list("comune_id", "codice_prestazione", "data_protocollo"):
         gruppi[(comune_id, codice)].append(max((oggi - quando).days, 0))
-    nomi = _nomi_codici(c for _, c in gruppi)
+    nomi = _nomi_codici(codice for _comune, codice in gruppi)
     out = [
         Attesa(comune=comuni[comune_id], codice=nomi.get(codice, codice), domande=len(eta),
                giorni_medi=round(sum(eta) / len(eta)), giorni_max=max(eta),
