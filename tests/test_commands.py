@@ -64,6 +64,7 @@ def test_production_settings_pass_check_deploy():
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "ambito.settings.production",
         "AMBITO_SECRET_KEY": "k" * 20 + "-prod-secret-with-enough-entropy-0123456789abcdef",
+        "AMBITO_REPORTING_KEY": "r" * 20 + "-prod-reporting-key-0123456789abcdef",
         "AMBITO_BASE_DOMAIN": "ambito.example.it",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/ambito"),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),

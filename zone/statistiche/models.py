@@ -38,3 +38,140 @@ class FattoSpesa(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comune_id} {self.esercizio} {self.origine_id}"
+
+
+class _Fatto(models.Model):
+    """What every fact holds: where it comes from (comune + public id of the source row,
+    unique together: a refresh is an upsert) and how it is classified."""
+
+    comune = models.ForeignKey("tenants.Comune", on_delete=models.CASCADE, related_name="+")
+    origine_id = models.UUIDField(_("riga di origine"))
+    codice_prestazione = models.CharField(_("codice prestazione"), max_length=20, blank=True)
+    area_target = models.CharField(_("area target"), max_length=20, blank=True)
+    anno = models.PositiveSmallIntegerField(_("anno"), null=True, blank=True)
+    mese = models.PositiveSmallIntegerField(_("mese"), null=True, blank=True)
+    # HMAC-SHA256 of the codice fiscale with AMBITO_REPORTING_KEY (hex): counts a person
+    # once across comuni, never tells who they are.
+    persona_hash = models.CharField(_("persona (chiave cifrata)"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Sesso(models.TextChoices):
+    M = "M", _("Maschi")
+    F = "F", _("Femmine")
+
+
+class FasciaEta(models.TextChoices):
+    MINORI = "0-17", _("0–17 anni")
+    ADULTI = "18-64", _("18–64 anni")
+    ANZIANI = "65+", _("65 anni e oltre")
+
+
+class FattoIntervento(_Fatto):
+    """One intervention of one comune: people served per service, area, period."""
+
+    stato = models.CharField(_("stato"), max_length=12)
+    tipo = models.CharField(_("tipo"), max_length=20, blank=True)
+    data_inizio = models.DateField(_("data di inizio"), null=True, blank=True)
+    data_fine = models.DateField(_("data di fine"), null=True, blank=True)
+    importo_totale = models.DecimalField(max_digits=14, decimal_places=2)
+    sesso = models.CharField(_("sesso"), max_length=1, choices=Sesso.choices, blank=True)
+    fascia_eta = models.CharField(_("fascia d'età"), max_length=5, choices=FasciaEta.choices,
+                                  blank=True)
+
+    class Meta:
+        verbose_name = _("fatto: intervento")
+        verbose_name_plural = _("fatti: interventi")
+        constraints = [
+            models.UniqueConstraint(fields=["comune", "origine_id"],
+                                    name="fatto_intervento_origine_unica"),
+        ]
+        indexes = [
+            models.Index(fields=["comune", "anno", "mese"], name="fatto_intervento_periodo"),
+            models.Index(fields=["persona_hash"], name="fatto_intervento_persona"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comune_id} {self.codice_prestazione} {self.origine_id}"
+
+
+class FattoLiquidazione(_Fatto):
+    """Money actually paid: one line of an atto di liquidazione (a payment to a person, a
+    provider's invoice...), in the month it refers to."""
+
+    importo = models.DecimalField(max_digits=14, decimal_places=2)
+    annullata = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("fatto: liquidazione")
+        verbose_name_plural = _("fatti: liquidazioni")
+        constraints = [
+            models.UniqueConstraint(fields=["comune", "origine_id"],
+                                    name="fatto_liquidazione_origine_unica"),
+        ]
+        indexes = [
+            models.Index(fields=["comune", "anno", "mese"], name="fatto_liquidazione_periodo"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comune_id} {self.importo} {self.origine_id}"
+
+
+class FattoDomanda(_Fatto):
+    """One application: waiting lists are the ones not yet decided, with their age."""
+
+    IN_ATTESA = ("presentata", "assegnata", "istruttoria")
+
+    stato = models.CharField(_("stato"), max_length=12)
+    data_protocollo = models.DateField(_("data di protocollo"))
+    esito_il = models.DateField(_("data dell'esito"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fatto: domanda")
+        verbose_name_plural = _("fatti: domande")
+        constraints = [
+            models.UniqueConstraint(fields=["comune", "origine_id"],
+                                    name="fatto_domanda_origine_unica"),
+        ]
+        indexes = [models.Index(fields=["comune", "stato"], name="fatto_domanda_stato")]
+
+    def __str__(self) -> str:
+        return f"{self.comune_id} {self.stato} {self.origine_id}"
+
+
+class Aggiornamento(models.Model):
+    """Refresh bookkeeping, one row per comune: where the last refresh got to, how it went."""
+
+    class Stato(models.TextChoices):
+        MAI = "mai", _("Mai aggiornato")
+        IN_CODA = "in_coda", _("In coda")
+        IN_CORSO = "in_corso", _("In corso")
+        COMPLETATO = "completato", _("Completato")
+        ERRORE = "errore", _("Errore")
+
+    comune = models.OneToOneField("tenants.Comune", on_delete=models.CASCADE,
+                                  related_name="aggiornamento_statistiche")
+    stato = models.CharField(_("stato"), max_length=12, choices=Stato.choices, default=Stato.MAI)
+    # Source rows changed after this instant are read again by the next incremental refresh.
+    watermark = models.DateTimeField(_("dati letti fino a"), null=True, blank=True)
+    iniziato_il = models.DateTimeField(_("iniziato il"), null=True, blank=True)
+    finito_il = models.DateTimeField(_("finito il"), null=True, blank=True)
+    righe_lette = models.PositiveIntegerField(_("righe lette"), default=0)
+    righe_scritte = models.PositiveIntegerField(_("righe modificate"), default=0)
+    righe_rimosse = models.PositiveIntegerField(_("righe rimosse"), default=0)
+    durata_ms = models.PositiveIntegerField(_("durata (ms)"), default=0)
+    tentativi = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    errore = models.CharField(_("errore"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("aggiornamento delle statistiche")
+        verbose_name_plural = _("aggiornamenti delle statistiche")
+
+    def __str__(self) -> str:
+        return f"{self.comune_id} {self.stato}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.stato not in (self.Stato.IN_CODA, self.Stato.IN_CORSO)

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.statistiche_zona, name="statistiche_zona"),
+    path("multicomune/", views.statistiche_multicomune, name="statistiche_multicomune"),
+    path("attesa/", views.statistiche_attesa, name="statistiche_attesa"),
+    path("aggiornamenti/", views.statistiche_aggiornamenti, name="statistiche_aggiornamenti"),
+]

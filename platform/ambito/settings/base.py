@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from ambito import env
@@ -13,6 +14,10 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 BASE_DIR = REPO_ROOT
 
 SECRET_KEY = env.get("AMBITO_SECRET_KEY", "dev-only-insecure-key-never-in-production")
+# Key of the HMAC that turns a codice fiscale into the reporting store's persona_hash.
+AMBITO_REPORTING_KEY = env.get("AMBITO_REPORTING_KEY", "dev-only-reporting-key-never-in-production")
+# Region pages show counts under this threshold as "< N" (small-cell suppression).
+AMBITO_SMALL_CELL_THRESHOLD = env.integer("AMBITO_SMALL_CELL_THRESHOLD", 5)
 DEBUG = False
 
 BASE_DOMAIN = env.get("AMBITO_BASE_DOMAIN", "localhost")
@@ -196,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal-every-comune": {
         "task": "services.core.tasks.audit_seal_all_tenants",
         "schedule": 60 * 60,
+    },
+    "statistiche-refresh-every-zona": {
+        "task": "zone.statistiche.tasks.refresh_all_zone",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -7,6 +7,7 @@ from .base import BASE_DOMAIN, STORAGES
 
 DEBUG = False
 SECRET_KEY = env.secret("AMBITO_SECRET_KEY")
+AMBITO_REPORTING_KEY = env.secret("AMBITO_REPORTING_KEY")
 # A production process never falls back to the development database or in-process tasks.
 env.secret("DATABASE_URL")
 env.secret("REDIS_URL")
