@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from services.cartella.history import TimelineEntry, comune_url, timeline_provider
 
-from .models import Intervento
-from .models import ZERO
+from .models import ZERO, Intervento
 from .selectors import (
     pagato_per_anno,
     puo_leggere,
