@@ -62,3 +62,12 @@ class FatturaLiquidabile:
     def segna_liquidati(self, *, ids: Iterable[int], data: date) -> None:
         Fattura.objects.filter(pk__in=list(ids), stato__in=Fattura.LIQUIDABILI).update(
             stato=Fattura.Stato.LIQUIDATA, liquidata_il=data, updated_at=timezone.now())
+
+    def rilascia(self, *, ids: Iterable[int]) -> None:
+        """A cancelled liquidazione: the invoices are payable again, in the state they were
+        paid from (accepted by the dirigente when there is a reason, else verified)."""
+        liquidate = Fattura.objects.filter(pk__in=list(ids), stato=Fattura.Stato.LIQUIDATA)
+        liquidate.filter(motivazione="").update(
+            stato=Fattura.Stato.VERIFICATA, liquidata_il=None, updated_at=timezone.now())
+        liquidate.exclude(motivazione="").update(
+            stato=Fattura.Stato.ACCETTATA, liquidata_il=None, updated_at=timezone.now())

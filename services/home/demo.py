@@ -106,3 +106,77 @@ def demo_comune_casework(*, ente: Any, sportello: Any, assistente: Any,
         scheda_close(actor=front, scheda=scheda, esito=SchedaAccesso.Esito.INFORMAZIONI,
                      motivo="Indicati requisiti e documenti per il bonus")
     return {"persone": len(people), "cartelle": cartelle}
+
+
+def demo_comune_amministrazione(*, ente: Any, assistente: Any, dirigente: Any,
+                                amministrativo: Any, voce_piano: Any | None,
+                                rng: random.Random) -> dict[str, int]:
+    """Services, applications, interventions, a determina on the zone plan and a
+    liquidazione for one comune (inside its tenant_context). Idempotent."""
+    from decimal import Decimal
+
+    from services.determine.services import determina_create, liquidazione_create
+    from services.domande.services import domanda_create, domande_assegna
+    from services.interventi.models import Servizio
+    from services.interventi.services import (
+        intervento_assegna_determina,
+        intervento_decide,
+        intervento_propose,
+        servizio_create,
+    )
+    from zone.catalogo.models import CodicePrestazione
+
+    if Servizio.objects.exists():
+        return {}
+    worker, capo = Actor(assistente, "127.0.0.1"), Actor(dirigente, "127.0.0.1")
+    ufficio = Actor(amministrativo, "127.0.0.1")
+    codici = {c.codice: c for c in CodicePrestazione.objects.filter(codice__in=["A1.02", "A1.04"])}
+    contributo = servizio_create(
+        actor=capo, nome="Contributo economico straordinario", tipo="economica",
+        area_target="poverta", carattere="occasionale", prova_mezzi=1,
+        codice_prestazione=codici.get("A1.02"), soglia_isee=Decimal("9000.00"),
+        campi_domanda=["importo_richiesto", "dsu_protocollo", "dsu_anno", "dsu_data",
+                       "isee_valore", "isee_tipo"])
+    sostegno = servizio_create(
+        actor=capo, nome="Sostegno economico mensile", tipo="economica", area_target="poverta",
+        carattere="periodico", prova_mezzi=1, codice_prestazione=codici.get("A1.04"))
+    today = timezone.localdate()
+    anno = today.year
+    determina = determina_create(
+        actor=ufficio, data_adozione=date(anno, 1, 20), oggetto="Contributi economici "
+        f"{anno}", capitolo="11040", importo_impegnato=Decimal("25000.00"), servizio=contributo,
+        voce_piano=voce_piano.public_id if voce_piano is not None else None)
+    persone = list(Persona.objects.order_by("id")[:8])
+    domande = []
+    for n, persona in enumerate(persone[:5]):
+        domande.append(domanda_create(
+            actor=ufficio, persona=persona, servizio=contributo,
+            numero_protocollo=str(1200 + n), data_protocollo=date(anno, 2, 1 + n),
+            importo_richiesto=Decimal(rng.choice(["300.00", "450.00", "600.00"])),
+            oggetto="Richiesta di contributo per utenze e affitto"))
+    domande_assegna(actor=ufficio, domande=domande[:3], operatore_id=assistente.pk)
+    interventi = 0
+    for n, domanda in enumerate(domande[:3]):
+        intervento = intervento_propose(
+            actor=worker, persona=domanda.persona, servizio=contributo, domanda=domanda,
+            data_inizio=date(anno, 3, 1 + n), importo_totale=domanda.importo_richiesto,
+            motivazione="Morosità sulle utenze, nucleo monoreddito")
+        intervento_assegna_determina(actor=ufficio, intervento=intervento, determina=determina)
+        if n < 2:
+            intervento_decide(actor=capo, intervento=intervento, approva=True)
+        interventi += 1
+    mensile = intervento_propose(
+        actor=worker, persona=persone[5], servizio=sostegno, data_inizio=date(anno, 1, 1),
+        data_fine=date(anno, 6, 30), importo_mensile=Decimal("250.00"),
+        motivazione="Sostegno in attesa dell'assegno di inclusione")
+    intervento_assegna_determina(actor=ufficio, intervento=mensile, determina=determina)
+    intervento_decide(actor=capo, intervento=mensile, approva=True)
+    from services.interventi.models import Pagamento
+
+    da_pagare = list(Pagamento.objects.filter(intervento__determina=determina,
+                                              competenza__lte=date(anno, 3, 1))
+                     .values_list("pk", flat=True))
+    if da_pagare:
+        liquidazione_create(actor=ufficio, determina=determina, data=date(anno, 3, 15),
+                            oggetti=[("interventi.pagamento", pk) for pk in da_pagare])
+    return {"domande": len(domande), "interventi": interventi + 1}

@@ -47,3 +47,8 @@ class CompensiLsu:
     def segna_liquidati(self, *, ids: Iterable[int], data: date) -> None:
         self._payable().filter(pk__in=list(ids)).update(stato=Compenso.Stato.LIQUIDATO,
                                                         liquidato_il=data)
+
+    def rilascia(self, *, ids: Iterable[int]) -> None:
+        """A cancelled liquidazione: the monthly pay is owed again."""
+        Compenso.objects.filter(pk__in=list(ids), stato=Compenso.Stato.LIQUIDATO).update(
+            stato=Compenso.Stato.DA_LIQUIDARE, liquidato_il=None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from services.core.italian_data import fake_person
 
-from ..models import Comune, Ente, User
+from ..models import Comune, Ente, User, Zona
 from ..roles import Role
 from .members import membership_grant, user_create
 from .provisioning import comune_create, regione_create, zona_create, zona_set_capofila
@@ -99,11 +99,14 @@ def demo_seed() -> DemoSummary:
 
 
 def _fill_comuni(rng: random.Random, comuni: dict[str, Comune]) -> None:
-    """Case work in every comune, through the same services the pages call."""
+    """Case work and administration in every comune, the zone's plan, and the zone's
+    statistics, through the same services the pages call."""
     from django_tenants.utils import tenant_context
 
-    from services.home.demo import demo_comune_casework
+    from services.home.demo import demo_comune_amministrazione, demo_comune_casework
 
+    zona = next(iter(comuni.values())).zona
+    voce = _demo_piano(zona)
     for comune in comuni.values():
         members = {m.role: m.user for m in comune.ente.memberships.select_related("user")}
         assistente = members[Role.ASSISTENTE_SOCIALE]
@@ -111,3 +114,46 @@ def _fill_comuni(rng: random.Random, comuni: dict[str, Comune]) -> None:
         with tenant_context(comune.ente):
             demo_comune_casework(ente=comune.ente, sportello=sportello, assistente=assistente,
                                  rng=rng)
+            if Role.DIRIGENTE in members:
+                demo_comune_amministrazione(
+                    ente=comune.ente, assistente=assistente, dirigente=members[Role.DIRIGENTE],
+                    amministrativo=members.get(Role.AMMINISTRATIVO, members[Role.DIRIGENTE]),
+                    voce_piano=voce, rng=rng)
+    from zone.statistiche.services import store_refresh_comune
+
+    for comune in comuni.values():
+        store_refresh_comune(comune=comune)
+
+
+def _demo_piano(zona: Zona) -> object:
+    """The zone's three-year plan with its sources and two lines; returns the line the
+    comuni's determine for economic help fund."""
+    from datetime import date
+    from decimal import Decimal
+
+    from services.anagrafica.services import Actor
+    from zone.catalogo.models import CodicePrestazione
+    from zone.piano.models import Piano
+    from zone.piano.services import fonte_create, piano_create, voce_create
+
+    anno = date.today().year
+    piano = Piano.objects.filter(zona=zona).first()
+    if piano is not None:
+        return piano.voci.order_by("codice").first()
+    coordinatore = zona.ente.memberships.select_related("user").first()
+    actor = Actor(coordinatore.user if coordinatore else None, "127.0.0.1")
+    piano = piano_create(actor=actor, zona=zona, titolo=f"Piano di zona {anno}-{anno + 2}",
+                         anno_inizio=anno, anno_fine=anno + 2, stato=Piano.Stato.APPROVATO,
+                         atto_approvazione="Delibera della conferenza dei sindaci n. 4")
+    fnps = fonte_create(actor=actor, piano=piano, tipo="fnps", nome="")
+    poverta = fonte_create(actor=actor, piano=piano, tipo="poverta", nome="")
+    comuni = fonte_create(actor=actor, piano=piano, tipo="comuni", nome="")
+    codice = CodicePrestazione.objects.filter(codice="A1.02").first()
+    voce = voce_create(actor=actor, piano=piano, codice="1.1",
+                       descrizione="Contributi economici a nuclei in difficoltà",
+                       area_target="poverta", codice_prestazione=codice,
+                       importi={poverta: Decimal("60000.00"), comuni: Decimal("40000.00")})
+    voce_create(actor=actor, piano=piano, codice="2.1",
+                descrizione="Assistenza domiciliare agli anziani", area_target="anziani",
+                importi={fnps: Decimal("120000.00"), comuni: Decimal("30000.00")})
+    return voce

@@ -85,6 +85,11 @@ def test_segna_liquidati_marks_them_paid_and_they_are_offered_no_more(scena, fat
     assert kind().blocca(ids=ids) == []
     # The others are untouched.
     assert Fattura.objects.get(pk=fatture["aperta"].pk).stato == Fattura.Stato.CON_DISCREPANZE
+    # A cancelled liquidazione gives them back, each in the state it was paid from.
+    kind().rilascia(ids=ids)
+    assert Fattura.objects.get(pk=fatture["ok"].pk).stato == Fattura.Stato.VERIFICATA
+    assert Fattura.objects.get(pk=fatture["accettata"].pk).stato == Fattura.Stato.ACCETTATA
+    assert {v.oggetto_id for v in kind().da_liquidare(determina=scena.determina)} == set(ids)
 
 
 def test_presences_paid_by_a_liquidated_invoice_are_not_changed(scena, fatture):

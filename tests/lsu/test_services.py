@@ -196,6 +196,12 @@ def test_liquidabile_methods(cast, in_a, contratto, persona, progetto, servizio)
     assert kind.da_liquidare(determina=determina) == []
     with pytest.raises(ValidationFailed, match="già liquidato"):
         compenso_annulla(actor=in_a, compenso=c1)
+    # a cancelled liquidazione makes the month payable again
+    kind.rilascia(ids=[c1.pk])
+    c1.refresh_from_db()
+    assert (c1.stato, c1.liquidato_il) == (Compenso.Stato.DA_LIQUIDARE, None)
+    assert [v.oggetto_id for v in kind.da_liquidare(determina=determina)] == [c1.pk]
+    kind.segna_liquidati(ids=[c1.pk], data=timezone.localdate())
     # cancelled months are not payable either
     compenso_annulla(actor=in_a, compenso=c2)
     assert kind.blocca(ids=[c2.pk]) == []
