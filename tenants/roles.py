@@ -119,7 +119,8 @@ def capabilities_for(role: str) -> frozenset[str]:
 
 
 def roles_for_tenant_type(tenant_type: str) -> list[tuple[str, str]]:
-    return [(value, label) for value, label in Role.choices if ROLE_TENANT_TYPE[value] == tenant_type]
+    return [(value, str(label)) for value, label in Role.choices
+            if ROLE_TENANT_TYPE[value] == tenant_type]
 
 
 def permission_name(capability: str) -> str:

@@ -32,7 +32,7 @@ def get_persona_for_user(user: Any, public_id: object, *, ip_address: str | None
     if not (user.is_authenticated and user.has_perm(permission_name(Capability.VIEW_ANAGRAFICA))):
         raise Http404
     try:
-        persona = Persona.objects.filter(public_id=public_id).first()
+        persona = Persona.objects.filter(public_id=public_id).first()  # type: ignore[misc]
     except (ValueError, ValidationError):
         persona = None
     if persona is None:
@@ -43,7 +43,7 @@ def get_persona_for_user(user: Any, public_id: object, *, ip_address: str | None
 
 
 def get_persona(public_id: object) -> Persona:
-    persona = Persona.objects.filter(public_id=public_id).first()
+    persona = Persona.objects.filter(public_id=public_id).first()  # type: ignore[misc]
     if persona is None:
         raise NotFound(_("Persona non trovata."))
     return persona
@@ -80,7 +80,7 @@ def persona_search(query: str, *, limit: int = 50) -> list[Persona]:
         .order_by("-score", "cognome", "nome")[:limit]
     )
     if len(by_name) >= limit:
-        return by_name
+        return by_name  # type: ignore[return-value]
     address_ids = (
         Indirizzo.objects.filter(al__isnull=True, search_text__trigram_word_similar=folded)
         .annotate(score=TrigramWordSimilarity(folded, "search_text"))

@@ -134,7 +134,7 @@ def persona_create(
                                    data_nascita=data_nascita, unita_in__isnull=True)[:5]
         )
         if twins:
-            error = PossibleDuplicate(
+            error = PossibleDuplicate(  # type: ignore[assignment]
                 _("Esiste già %(who)s, nato/a il %(date)s: è la stessa persona? Se non lo è, "
                   "conferma l'inserimento.")
                 % {"who": twins[0].nome_completo, "date": data_nascita.strftime("%d/%m/%Y")},

@@ -59,7 +59,7 @@ def _voce_della_zona(public_id: uuid.UUID) -> bool:
 
     from zone.piano.models import VocePiano
 
-    comune = getattr(connection.tenant, "comune", None)
+    comune = getattr(connection.tenant, "comune", None)  # type: ignore[attr-defined]
     return comune is not None and VocePiano.objects.filter(
         public_id=public_id, piano__zona_id=comune.zona_id).exists()
 

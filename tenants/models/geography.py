@@ -26,7 +26,7 @@ belfiore_validator = RegexValidator(
 )
 
 
-class Ente(TenantMixin, BaseModel):
+class Ente(TenantMixin, BaseModel):  # type: ignore[django-manager-missing]
     """A tenant: one PostgreSQL schema, reached by its host name. Comuni, zone offices and
     regions each have one; templates are the migrated schemas new tenants are cloned from."""
 
@@ -57,7 +57,8 @@ class Ente(TenantMixin, BaseModel):
 
 
 class Domain(DomainMixin):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id: models.UUIDField = models.UUIDField(default=uuid.uuid4, unique=True,
+                                                   editable=False)
 
     class Meta:
         verbose_name = _("dominio")

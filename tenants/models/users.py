@@ -42,7 +42,7 @@ class User(AbstractUser, BaseModel):
     codice_fiscale = models.CharField(_("codice fiscale"), max_length=16, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 
     objects = AmbitoUserManager()  # type: ignore[misc]
 
