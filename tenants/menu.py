@@ -58,8 +58,11 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
         "regione": _("Osservatorio regionale"),
     }[tenant_type]
     services: list[MenuItem] = []
-    if tenant_type == "comune":
-        services = [
+    # Case work: a comune's, and a zone's whose ufficio di piano manages services itself
+    # (items whose page the tenant's urlconf lacks are dropped by build_menu).
+    casework: list[MenuItem] = []
+    if tenant_type in ("comune", "zona"):
+        casework = [
             MenuItem(
                 _("Anagrafica"),
                 icon="it-user",
@@ -123,7 +126,8 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                              icon="it-list"),
                     MenuItem(_("Proposte da decidere"), "interventi_da_decidere",
                              capability="decide_intervento", icon="it-check-circle"),
-                    MenuItem(_("Servizi del comune"), "servizi_list", capability="manage_servizi",
+                    MenuItem(_("Servizi del comune") if tenant_type == "comune" else _("Servizi gestiti"),
+                             "servizi_list", capability="manage_servizi",
                              icon="it-settings"),
                 ],
             ),
@@ -203,6 +207,7 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                 ],
             ),
         ]
+    services = [*services, *casework]
     if tenant_type == "regione":
         services = [
             MenuItem(_("Indicatori"), "indicatori_regione",

@@ -57,16 +57,19 @@ class Capability(models.TextChoices):
         "Gestire i servizi specialistici dell'ambito e rispondere agli invii dei comuni")
 
 
-# Which kind of tenant each role belongs to: a role given in another kind is refused.
-ROLE_TENANT_TYPE: dict[str, str] = {
-    Role.OPERATORE_SPORTELLO: "comune",
-    Role.ASSISTENTE_SOCIALE: "comune",
-    Role.EDUCATORE: "comune",
-    Role.PSICOLOGO: "comune",
-    Role.AMMINISTRATIVO: "comune",
-    Role.DIRIGENTE: "comune",
-    Role.COORDINATORE_ZONA: "zona",
-    Role.OSSERVATORE_REGIONALE: "regione",
+# Which kinds of tenant each role may be given in; any other kind is refused. The case-work
+# roles also work in a zone whose ufficio di piano manages services itself (gestione
+# associata): the zone's schema holds the same case-work apps as a comune's.
+_ENTI_GESTORI = frozenset({"comune", "zona"})
+ROLE_TENANT_TYPES: dict[str, frozenset[str]] = {
+    Role.OPERATORE_SPORTELLO: _ENTI_GESTORI,
+    Role.ASSISTENTE_SOCIALE: _ENTI_GESTORI,
+    Role.EDUCATORE: _ENTI_GESTORI,
+    Role.PSICOLOGO: _ENTI_GESTORI,
+    Role.AMMINISTRATIVO: _ENTI_GESTORI,
+    Role.DIRIGENTE: _ENTI_GESTORI,
+    Role.COORDINATORE_ZONA: frozenset({"zona"}),
+    Role.OSSERVATORE_REGIONALE: frozenset({"regione"}),
 }
 
 C = Capability
@@ -120,7 +123,7 @@ def capabilities_for(role: str) -> frozenset[str]:
 
 def roles_for_tenant_type(tenant_type: str) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Role.choices
-            if ROLE_TENANT_TYPE[value] == tenant_type]
+            if tenant_type in ROLE_TENANT_TYPES[value]]
 
 
 def permission_name(capability: str) -> str:

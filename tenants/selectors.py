@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Comune, Ente, Membership, User
+from .models import Comune, Ente, Membership, User, Zona
 
 
 def membership_for(user: User, ente: Ente) -> Membership | None:
@@ -32,6 +32,20 @@ def active_schema_names(tenant_type: str | None = None) -> list[str]:
     if tenant_type:
         qs = qs.filter(type=tenant_type)
     return list(qs.order_by("schema_name").values_list("schema_name", flat=True))
+
+
+def zona_id_of(ente: object) -> int | None:
+    """The zone an ente works in: a comune's zone, or the zone itself for the ufficio di
+    piano (which may manage services for all its comuni). None for the region and the
+    platform."""
+    tipo = getattr(ente, "type", None)
+    if tipo == Ente.Type.COMUNE:
+        return Comune.objects.filter(ente_id=getattr(ente, "pk", None)).values_list(
+            "zona_id", flat=True).first()
+    if tipo == Ente.Type.ZONA:
+        return Zona.objects.filter(ente_id=getattr(ente, "pk", None)).values_list(
+            "pk", flat=True).first()
+    return None
 
 
 def comuni_of_zona(zona_id: int) -> QuerySet[Comune]:

@@ -84,19 +84,20 @@ def voce_piano_di(determina: Determina) -> Any:
 
 
 def voci_piano_del_comune() -> list:
-    """Lines of the piano di zona of the current comune's zone (plans of last year, this
-    year and next, not closed) a determina may fund."""
+    """Lines of the piano di zona of the zone the current ente works in (plans of last year,
+    this year and next, not closed) a determina may fund."""
     from django.db import connection
     from django.utils import timezone
 
-    from zone.piano.selectors import voci_per_comune
+    from tenants.selectors import zona_id_of
+    from zone.piano.selectors import voci_della_zona
 
-    comune = getattr(connection.tenant, "comune", None)
-    if comune is None:
+    zona_id = zona_id_of(getattr(connection, "tenant", None))
+    if zona_id is None:
         return []
     anno = timezone.localdate().year
     seen: dict = {}
     for a in (anno - 1, anno, anno + 1):
-        for voce in voci_per_comune(comune, anno=a):
+        for voce in voci_della_zona(zona_id, anno=a):
             seen.setdefault(voce.pk, voce)
     return list(seen.values())

@@ -54,14 +54,16 @@ def euro(value: Decimal) -> str:
 
 
 def _voce_della_zona(public_id: uuid.UUID) -> bool:
-    """The line exists in a plan of the current comune's zone (public schema)."""
+    """The line exists in a plan of the zone the current ente works in (public schema): the
+    comune's zone, or the zone itself when its ufficio di piano manages services."""
     from django.db import connection
 
+    from tenants.selectors import zona_id_of
     from zone.piano.models import VocePiano
 
-    comune = getattr(connection.tenant, "comune", None)  # type: ignore[attr-defined]
-    return comune is not None and VocePiano.objects.filter(
-        public_id=public_id, piano__zona_id=comune.zona_id).exists()
+    zona_id = zona_id_of(getattr(connection, "tenant", None))
+    return zona_id is not None and VocePiano.objects.filter(
+        public_id=public_id, piano__zona_id=zona_id).exists()
 
 
 def determina_create(*, actor: Actor, data_adozione: date, oggetto: str, capitolo: str,

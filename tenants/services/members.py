@@ -13,7 +13,7 @@ from services.core.codice_fiscale import normalize_codice_fiscale
 from services.core.errors import AlreadyExists, NotFound, ValidationFailed
 
 from ..models import Ente, Membership, User
-from ..roles import ROLE_TENANT_TYPE, Role
+from ..roles import ROLE_TENANT_TYPES, Role
 
 
 def user_create(
@@ -60,7 +60,7 @@ def membership_grant(*, user: User, ente: Ente, role: str, actor: object | None 
         raise ValidationFailed(_("Il ruolo «%(role)s» non esiste.") % {"role": role}, field="role")
     if ente.is_template or ente.type == Ente.Type.PUBLIC:
         raise ValidationFailed(_("Non si possono dare abilitazioni su questo ente."), field="ente")
-    if ROLE_TENANT_TYPE[role] != ente.type:
+    if ente.type not in ROLE_TENANT_TYPES[role]:
         raise ValidationFailed(
             _("Il ruolo «%(role)s» non si può assegnare in un ente di tipo %(type)s.")
             % {"role": Role(role).label, "type": Ente.Type(ente.type).label},

@@ -45,9 +45,15 @@ def quote_del_piano(piano: Piano) -> QuerySet[QuotaComune]:
 def voci_per_comune(comune: Comune, *, anno: int | None = None) -> list[VocePiano]:
     """The lines a comune may link a determina to: those of its zone's plans in force in
     ``anno`` (default: this year) and not closed."""
+    return voci_della_zona(comune.zona_id, anno=anno)
+
+
+def voci_della_zona(zona_id: int, *, anno: int | None = None) -> list[VocePiano]:
+    """The lines of the zone's plans in force in ``anno`` (default: this year) and not
+    closed: what a determina of the zone's comuni, or of the zone itself, may fund."""
     anno = anno or datetime.date.today().year
     return list(
-        VocePiano.objects.filter(piano__zona_id=comune.zona_id, piano__anno_inizio__lte=anno,
+        VocePiano.objects.filter(piano__zona_id=zona_id, piano__anno_inizio__lte=anno,
                                  piano__anno_fine__gte=anno)
         .exclude(piano__stato=Piano.Stato.CHIUSO)
         .select_related("piano", "codice_prestazione")

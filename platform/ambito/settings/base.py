@@ -56,9 +56,9 @@ SHARED_APPS = [
     "api",
 ]
 
-COMUNE_APPS = [
-    *COMMON_APPS,
-    "services.home",
+# The social-services domain: every comune runs it in its own schema, and so does a zone
+# whose ufficio di piano manages services itself for all its comuni (gestione associata).
+CASEWORK_APPS = [
     "services.anagrafica",
     "services.accesso",
     "services.cartella",
@@ -75,9 +75,16 @@ COMUNE_APPS = [
     "services.tribunale",
 ]
 
+COMUNE_APPS = [
+    *COMMON_APPS,
+    "services.home",
+    *CASEWORK_APPS,
+]
+
 ZONA_APPS = [
     *COMMON_APPS,
     "zone.office",
+    *CASEWORK_APPS,
 ]
 
 REGIONE_APPS = [
