@@ -20,7 +20,8 @@ say "mypy (servizi)"
   services/interventi/services.py services/determine/services.py services/domande/services.py \
   services/assegni/services.py services/fornitori/services.py services/lsu/services.py \
   services/tribunale/services.py services/invii/services.py zone/catalogo/services.py \
-  zone/piano/services.py zone/statistiche/services.py zone/aggregation.py)
+  zone/piano/services.py zone/statistiche/services.py zone/statistiche/tasks.py zone/aggregation.py \
+  tenants/selectors.py zone/office/selectors.py)
 "$PY" "$ROOT/manage.py" compilemessages -v0 --ignore=.venv --ignore=node_modules
 say "pytest"
 cd "$ROOT"

@@ -38,13 +38,13 @@ def zona_id_of(ente: object) -> int | None:
     """The zone an ente works in: a comune's zone, or the zone itself for the ufficio di
     piano (which may manage services for all its comuni). None for the region and the
     platform."""
-    tipo = getattr(ente, "type", None)
+    tipo, pk = getattr(ente, "type", None), getattr(ente, "pk", None)
+    if pk is None:
+        return None
     if tipo == Ente.Type.COMUNE:
-        return Comune.objects.filter(ente_id=getattr(ente, "pk", None)).values_list(
-            "zona_id", flat=True).first()
+        return Comune.objects.filter(ente_id=pk).values_list("zona_id", flat=True).first()
     if tipo == Ente.Type.ZONA:
-        return Zona.objects.filter(ente_id=getattr(ente, "pk", None)).values_list(
-            "pk", flat=True).first()
+        return Zona.objects.filter(ente_id=pk).values_list("pk", flat=True).first()
     return None
 
 

@@ -5,6 +5,11 @@ run inside one comune's schema (``tenant_context``), its querysets are evaluated
 only plain values leave it — de-identified facts (catalogue code, target area, period,
 amounts, a keyed hash of the codice fiscale), never a name, a codice fiscale or free text.
 
+The schemas read are the comuni's and the zones': a zone whose ufficio di piano manages
+services itself (gestione associata) records them in its own schema with the same apps. Its
+facts carry the ISTAT code of the person's current residence, so the store can count them
+for the comune where the person lives.
+
 Two kinds of reader live here:
 
 * ``estrai_comune``: what the reporting store (``zone.statistiche``) is refreshed from,
@@ -23,16 +28,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from tenants.models import Comune
+from tenants.models import Comune, Ente, Zona
 
 T = TypeVar("T")
 
@@ -48,11 +54,36 @@ SERVITI = ("approvato", "in_corso", "concluso")
 Row = dict[str, Any]
 
 
-def in_comune(comune: Comune, fn: Callable[[], T]) -> T:
-    """Run ``fn`` in the comune's schema. ``fn`` must return plain values (evaluated lists,
+def in_ente(ente: Ente, fn: Callable[[], T]) -> T:
+    """Run ``fn`` in the ente's schema. ``fn`` must return plain values (evaluated lists,
     dicts, numbers): a lazy queryset would be evaluated later in another schema."""
-    with tenant_context(comune.ente):
+    with tenant_context(ente):
         return fn()
+
+
+def in_comune(comune: Comune, fn: Callable[[], T]) -> T:
+    return in_ente(comune.ente, fn)
+
+
+def _trasferiti(since: datetime | None, persona_path: str) -> Q:
+    """Rows whose person's residence changed since ``since``: for a zone's facts the comune
+    they count for follows the person (a new address does not touch the person's row)."""
+    from services.anagrafica.models import Indirizzo
+
+    if since is None:
+        return Q()
+    return Q(Exists(Indirizzo.objects.filter(persona_id=OuterRef(persona_path),
+                                             updated_at__gt=since - OVERLAP)))
+
+
+def _residenza(persona_path: str) -> Subquery:
+    """The ISTAT code of the comune of the person's current residence (a code of a comune,
+    not of a person: it only tells the store which comune a zone's fact counts for)."""
+    from services.anagrafica.models import Indirizzo
+
+    return Subquery(Indirizzo.objects.filter(
+        persona_id=OuterRef(persona_path), tipo=Indirizzo.Tipo.RESIDENZA, al__isnull=True,
+    ).values("comune_istat")[:1])
 
 
 def persona_hash(codice_fiscale: str, *, fallback: str = "") -> str:
@@ -106,14 +137,20 @@ def _changed(since: datetime | None, *paths: str) -> Q:
     return q
 
 
-def _interventi(since: datetime | None) -> list[Row]:
+def _interventi(since: datetime | None, residenza: bool = False) -> list[Row]:
     from services.interventi.models import Intervento
 
-    rows = Intervento.objects.filter(_changed(since, "", "persona__", "servizio__")).values(
+    changed = _changed(since, "", "persona__", "servizio__")
+    if residenza and since is not None:
+        changed |= _trasferiti(since, "persona_id")
+    qs = Intervento.objects.filter(changed)
+    if residenza:
+        qs = qs.annotate(residenza_istat=_residenza("persona_id"))
+    rows = qs.values(
         "public_id", "stato", "tipo", "area_target", "data_inizio", "data_fine", "proposto_il",
         "importo_totale", "persona__public_id", "persona__codice_fiscale", "persona__sesso",
         "persona__data_nascita", "servizio__codice_prestazione__codice",
-        "servizio__voce_nomenclatore__codice",
+        "servizio__voce_nomenclatore__codice", *(["residenza_istat"] if residenza else []),
     )
     out = []
     for r in rows.iterator(chunk_size=5000):
@@ -133,11 +170,12 @@ def _interventi(since: datetime | None) -> list[Row]:
             "importo_totale": r["importo_totale"],
             "sesso": r["persona__sesso"] if r["persona__sesso"] in ("M", "F") else "",
             "fascia_eta": fascia_eta(r["persona__data_nascita"], periodo),
+            "residenza_istat": r.get("residenza_istat") or "",
         })
     return out
 
 
-def _liquidazioni(since: datetime | None) -> list[Row]:
+def _liquidazioni(since: datetime | None, residenza: bool = False) -> list[Row]:
     """Lines of atti di liquidazione. A payment to a person takes its service and month
     from the intervention; any other liquidated object (an invoice...) from the determina
     and the date of the atto."""
@@ -145,7 +183,10 @@ def _liquidazioni(since: datetime | None) -> list[Row]:
     from services.determine.models import RigaLiquidazione
     from services.interventi.models import Pagamento
 
-    righe = list(RigaLiquidazione.objects.filter(_changed(since, "", "liquidazione__")).values(
+    changed = _changed(since, "", "liquidazione__")
+    if residenza and since is not None:
+        changed |= _trasferiti(since, "persona_id")
+    righe = list(RigaLiquidazione.objects.filter(changed).values(
         "public_id", "oggetto_tipo", "oggetto_id", "persona_id", "importo", "annullata",
         "liquidazione__data", "liquidazione__stato",
         "liquidazione__determina__servizio__codice_prestazione__codice",
@@ -162,8 +203,11 @@ def _liquidazioni(since: datetime | None) -> list[Row]:
     }
     persone_ids = {r["persona_id"] for r in righe if r["persona_id"]}
     persone_ids |= {p["intervento__persona_id"] for p in pagamenti.values()}
-    persone = {p["id"]: p for p in Persona.objects.filter(id__in=persone_ids)
-               .values("id", "public_id", "codice_fiscale")}
+    persone_qs = Persona.objects.filter(id__in=persone_ids)
+    if residenza:
+        persone_qs = persone_qs.annotate(residenza_istat=_residenza("id"))
+    persone = {p["id"]: p for p in persone_qs.values(
+        "id", "public_id", "codice_fiscale", *(["residenza_istat"] if residenza else []))}
     out = []
     for r in righe:
         pagamento = pagamenti.get(r["oggetto_id"]) if r["oggetto_tipo"] == PAGAMENTO else None
@@ -187,17 +231,25 @@ def _liquidazioni(since: datetime | None) -> list[Row]:
             if persona else "",
             "importo": r["importo"],
             "annullata": bool(r["annullata"] or r["liquidazione__stato"] == "annullata"),
+            "residenza_istat": (persona or {}).get("residenza_istat") or "",
         })
     return out
 
 
-def _domande(since: datetime | None) -> list[Row]:
+def _domande(since: datetime | None, residenza: bool = False) -> list[Row]:
     from services.domande.models import Domanda
 
-    rows = Domanda.objects.filter(_changed(since, "", "persona__", "servizio__")).values(
+    changed = _changed(since, "", "persona__", "servizio__")
+    if residenza and since is not None:
+        changed |= _trasferiti(since, "persona_id")
+    qs = Domanda.objects.filter(changed)
+    if residenza:
+        qs = qs.annotate(residenza_istat=_residenza("persona_id"))
+    rows = qs.values(
         "public_id", "stato", "data_protocollo", "esito_il", "persona__public_id",
         "persona__codice_fiscale", "servizio__area_target",
         "servizio__codice_prestazione__codice", "servizio__voce_nomenclatore__codice",
+        *(["residenza_istat"] if residenza else []),
     )
     return [{
         "origine_id": r["public_id"],
@@ -210,6 +262,7 @@ def _domande(since: datetime | None) -> list[Row]:
         "stato": r["stato"],
         "data_protocollo": r["data_protocollo"],
         "esito_il": r["esito_il"],
+        "residenza_istat": r.get("residenza_istat") or "",
     } for r in rows]
 
 
@@ -233,6 +286,7 @@ def _spese(since: datetime | None) -> list[Row]:
             # A cancelled determina commits nothing: its fact stays, at zero.
             "importo_impegnato": ZERO if annullata else r["importo_impegnato"],
             "importo_liquidato": ZERO if annullata else r["importo_liquidato"],
+            "residenza_istat": "",
         })
     return out
 
@@ -250,23 +304,25 @@ def _chiavi() -> dict[str, set[UUID]]:
     }
 
 
-def estrai_comune(*, since: datetime | None) -> Estrazione:
-    """Inside a comune's schema: the facts changed since ``since`` (all of them if None) and
-    the keys of every source row."""
+def estrai_comune(*, since: datetime | None, residenza: bool = False) -> Estrazione:
+    """Inside a comune's (or a zone's) schema: the facts changed since ``since`` (all of
+    them if None) and the keys of every source row. ``residenza`` adds to each fact the
+    ISTAT code of the person's current residence (for a zone's own services)."""
     if getattr(connection, "schema_name", "public") == "public":
         raise RuntimeError("estrai_comune runs inside a comune's schema")
     estrazione = Estrazione(watermark=timezone.now())
-    estrazione.interventi = _interventi(since)
-    estrazione.liquidazioni = _liquidazioni(since)
-    estrazione.domande = _domande(since)
+    estrazione.interventi = _interventi(since, residenza)
+    estrazione.liquidazioni = _liquidazioni(since, residenza)
+    estrazione.domande = _domande(since, residenza)
     estrazione.spese = _spese(since)
     estrazione.chiavi = _chiavi()
     return estrazione
 
 
-def comune_extract(comune: Comune, *, since: datetime | None) -> Estrazione:
-    # Looked up at call time so a test can make one comune's extraction fail.
-    return in_comune(comune, lambda: estrai_comune(since=since))
+def ente_extract(ente: Ente, *, since: datetime | None) -> Estrazione:
+    # Looked up at call time so a test can make one schema's extraction fail.
+    residenza = ente.type == Ente.Type.ZONA
+    return in_ente(ente, lambda: estrai_comune(since=since, residenza=residenza))
 
 
 # --- the same figures straight from the schemas (baseline and cross-check) -----------------
@@ -324,6 +380,24 @@ def totali_diretti(comuni: Iterable[Comune], *, anno: int | None = None) -> dict
     return {c.pk: in_comune(c, lambda: _totali_qui(anno)) for c in comuni}
 
 
+def totali_gestione_associata(zona_ente: Ente, *, anno: int | None = None) -> TotaliComune:
+    """The same figures for the services a zone manages itself, from the zone's schema."""
+    return in_ente(zona_ente, lambda: _totali_qui(anno))
+
+
+def attribuzione(comuni: Iterable[Comune], capofila_id: int | None) -> Callable[[str], int | None]:
+    """Which comune a zone's own fact counts for: the comune of the person's residence when
+    it is one of the zone's, the capofila otherwise (a person living outside the zone or
+    with no residence recorded, and money not paid to a person, such as a provider's
+    invoice or a determina)."""
+    per_istat = {c.istat_code: c.pk for c in comuni}
+
+    def comune_di(istat: str) -> int | None:
+        return per_istat.get(istat or "", capofila_id)
+
+    return comune_di
+
+
 @dataclass
 class ReportDiretto:
     """The zone's main report computed without the store: people (deduplicated across
@@ -341,55 +415,73 @@ class ReportDiretto:
         self.liquidato_per[(dim, chiave)] = self.liquidato_per.get((dim, chiave), ZERO) + importo
 
 
-def _report_qui(anno: int) -> tuple[list[tuple[str, str, str, int]], list[tuple[str, str, int, Decimal]]]:
-    """Inside one comune: (hash, code, area, month) of people served, and
-    (code, area, month, amount) of money paid, for one year."""
+def _report_qui(anno: int, residenza: bool = False) -> tuple[list[tuple[str, str, str, int, str]],
+                                    list[tuple[str, str, int, Decimal, str]]]:
+    """Inside one comune (or zone): (hash, code, area, month, residence) of people served,
+    and (code, area, month, amount, residence) of money paid, for one year."""
     from services.determine.models import RigaLiquidazione
     from services.interventi.models import Intervento, Pagamento
 
     serviti = []
-    for r in (Intervento.objects.filter(stato__in=SERVITI)
-              .filter(Q(data_inizio__year=anno) | Q(data_inizio__isnull=True, proposto_il__year=anno))
-              .values("persona__codice_fiscale", "persona__public_id", "area_target", "data_inizio",
+    interventi = (Intervento.objects.filter(stato__in=SERVITI)
+                  .filter(Q(data_inizio__year=anno) | Q(data_inizio__isnull=True, proposto_il__year=anno)))
+    pagamenti = Pagamento.objects.all()
+    if residenza:
+        interventi = interventi.annotate(residenza_istat=_residenza("persona_id"))
+        pagamenti = pagamenti.annotate(residenza_istat=_residenza("intervento__persona_id"))
+    else:
+        interventi = interventi.annotate(residenza_istat=Value("", output_field=CharField()))
+        pagamenti = pagamenti.annotate(residenza_istat=Value("", output_field=CharField()))
+    for r in (interventi.values("persona__codice_fiscale", "persona__public_id", "area_target", "data_inizio",
                       "proposto_il", "servizio__codice_prestazione__codice",
-                      "servizio__voce_nomenclatore__codice").iterator(chunk_size=5000)):
+                      "servizio__voce_nomenclatore__codice", "residenza_istat")
+              .iterator(chunk_size=5000)):
         quando = r["data_inizio"] or r["proposto_il"]
         serviti.append((persona_hash(r["persona__codice_fiscale"], fallback=str(r["persona__public_id"])),
-                        _codice(r, "servizio__"), r["area_target"], quando.month))
+                        _codice(r, "servizio__"), r["area_target"], quando.month,
+                        r["residenza_istat"] or ""))
     righe = RigaLiquidazione.objects.filter(annullata=False).exclude(liquidazione__stato="annullata")
     importi = dict(righe.filter(oggetto_tipo=PAGAMENTO).values_list("oggetto_id", "importo"))
-    soldi: list[tuple[str, str, int, Decimal]] = []
-    for p in Pagamento.objects.filter(id__in=list(importi), competenza__year=anno).values(
+    soldi: list[tuple[str, str, int, Decimal, str]] = []
+    for p in (pagamenti.filter(id__in=list(importi), competenza__year=anno).values(
             "id", "competenza", "intervento__area_target",
             "intervento__servizio__codice_prestazione__codice",
-            "intervento__servizio__voce_nomenclatore__codice").iterator(chunk_size=5000):
+            "intervento__servizio__voce_nomenclatore__codice", "residenza_istat")
+              .iterator(chunk_size=5000)):
         soldi.append((_codice(p, "intervento__servizio__"), p["intervento__area_target"],
-                      p["competenza"].month, importi[p["id"]]))
+                      p["competenza"].month, importi[p["id"]], p["residenza_istat"] or ""))
     for a in righe.exclude(oggetto_tipo=PAGAMENTO).filter(liquidazione__data__year=anno).values(
             "importo", "liquidazione__data", "liquidazione__determina__servizio__area_target",
             "liquidazione__determina__servizio__codice_prestazione__codice",
             "liquidazione__determina__servizio__voce_nomenclatore__codice"):
         soldi.append((_codice(a, "liquidazione__determina__servizio__"),
                       a["liquidazione__determina__servizio__area_target"] or "",
-                      a["liquidazione__data"].month, a["importo"]))
+                      a["liquidazione__data"].month, a["importo"], ""))
     return serviti, soldi
 
 
-def report_diretto(comuni: Iterable[Comune], *, anno: int) -> ReportDiretto:
-    """A plain loop over the comuni's schemas: the baseline of bench/zona_report.py."""
+def report_diretto(comuni: Iterable[Comune], *, anno: int,
+                   zona: Zona | None = None) -> ReportDiretto:
+    """A plain loop over the comuni's schemas (and the zone's own, when ``zona`` is given):
+    the baseline of bench/zona_report.py."""
+    comuni = list(comuni)
     out = ReportDiretto()
-    for comune in comuni:
-        serviti, soldi = in_comune(comune, lambda: _report_qui(anno))
-        for h, codice, area, mese in serviti:
+    schemi: list[tuple[Ente, Callable[[str], int | None]]] = [
+        (c.ente, attribuzione([], c.pk)) for c in comuni]
+    if zona is not None:
+        schemi.append((zona.ente, attribuzione(comuni, zona.capofila_id)))
+    for ente, comune_di in schemi:
+        serviti, soldi = in_ente(ente, partial(_report_qui, anno, ente.type == Ente.Type.ZONA))
+        for h, codice, area, mese, residenza in serviti:
             out.persone.add(h)
             out.conta("codice", codice, h)
             out.conta("area", area, h)
-            out.conta("comune", comune.pk, h)
+            out.conta("comune", comune_di(residenza), h)
             out.conta("mese", mese, h)
-        for codice, area, mese, importo in soldi:
+        for codice, area, mese, importo, residenza in soldi:
             out.liquidato += importo
             out.somma("codice", codice, importo)
             out.somma("area", area, importo)
-            out.somma("comune", comune.pk, importo)
+            out.somma("comune", comune_di(residenza), importo)
             out.somma("mese", mese, importo)
     return out

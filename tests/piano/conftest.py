@@ -32,9 +32,11 @@ class Plan:
     poverta: VocePiano
 
 
-def fatto(comune, voce, impegnato, liquidato, esercizio=2026) -> FattoSpesa:
+def fatto(comune, voce, impegnato, liquidato, esercizio=2026, gestore=None) -> FattoSpesa:
+    """A determina's spending; ``gestore`` is the ente that adopted it (the comune itself,
+    or the zone for a service in gestione associata)."""
     return FattoSpesa.objects.create(
-        comune=comune, origine_id=uuid.uuid4(), esercizio=esercizio, voce_piano=voce.public_id,
+        gestore=gestore or comune.ente, comune=comune, origine_id=uuid.uuid4(), esercizio=esercizio, voce_piano=voce.public_id,
         importo_impegnato=D(impegnato), importo_liquidato=D(liquidato))
 
 

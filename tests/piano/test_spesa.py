@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 
 from services.core.errors import AlreadyExists, NotAllowed, ValidationFailed
+from tests.conftest import client_for
 from zone.piano.models import Piano, QuotaComune, Stanziamento
 from zone.piano.selectors import compila_modello, modelli_per_zona, voci_per_comune
 from zone.piano.services import piano_create, piano_update, quota_set, voce_update
 from zone.piano.spesa import NON_FINANZIATA, prospetto, ripartisci
 
-from .conftest import actor
+from .conftest import actor, fatto
 
 D = Decimal
 
@@ -48,6 +49,20 @@ def test_spending_per_line_comune_and_source(cast, spesa):
     assert p.per_comune[cast.comune_a.pk].impegnato == D("1100.01")
     assert p.per_comune[cast.comune_b.pk].impegnato == D("250.00")
     assert p.totale.impegnato == D("1350.01")
+
+
+def test_the_zones_own_determine_count_in_the_capofila_and_show_apart(cast, spesa):
+    """A determina adopted by the ufficio di piano for a service it manages itself adds to
+    the line and to the capofila's column, and is shown apart on the page."""
+    fatto(cast.comune_a, spesa.minori, "400.00", "100.00", gestore=cast.zona.ente)
+    p = prospetto(spesa.piano)
+    assert p.per_comune[cast.comune_a.pk].impegnato == D("1500.01")
+    assert (p.gestione_associata.impegnato, p.gestione_associata.liquidato) == (D("400.00"),
+                                                                                  D("100.00"))
+    assert p.totale.impegnato == D("1750.01")
+    page = client_for(cast.coordinatore, cast.zona.ente).get(
+        f"/piano/{spesa.piano.public_id}/spesa/").content.decode()
+    assert 'id="spesa-gestione-associata"' in page
 
 
 def test_one_financial_year(spesa):

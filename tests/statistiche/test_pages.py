@@ -87,7 +87,7 @@ def test_refresh_button_runs_the_refresh_and_reports(cast, dati, django_capture_
     with tenant_context(cast.zona.ente):
         entry = AuditEntry.objects.get(action="statistiche.aggiornamento_avviato")
     assert entry.actor_id == cast.coordinatore.pk
-    assert entry.payload == {"comuni": 2, "completo": False}
+    assert entry.payload == {"enti": 3, "completo": False}  # two comuni and the zone
     assert client_for(cast.osservatore, cast.zona.ente).post(
         _url("statistiche_aggiornamenti", "zona")).status_code == 404
 
@@ -132,12 +132,12 @@ def test_comune_page_beside_the_zone_average(cast, dati):
 def test_a_failed_comune_shows_on_the_page(cast, dati, monkeypatch):
     real = aggregation.estrai_comune
 
-    def flaky(*, since):
+    def flaky(*, since, residenza=False):
         from django.db import connection
 
         if connection.schema_name == cast.comune_b.ente.schema_name:
             raise TimeoutError
-        return real(since=since)
+        return real(since=since, residenza=residenza)
 
     monkeypatch.setattr(aggregation, "estrai_comune", flaky)
     refresh_zona.delay(cast.zona.pk)

@@ -115,10 +115,10 @@ def test_incremental_refresh_follows_cancellations_and_deletions(cast, dati):
 def test_a_failing_comune_is_reported_and_the_others_go_on(cast, dati, monkeypatch):
     real = aggregation.estrai_comune
 
-    def flaky(*, since):
+    def flaky(*, since, residenza=False):
         if connection.schema_name == cast.comune_b.ente.schema_name:
             raise ConnectionError("schema unreachable")
-        return real(since=since)
+        return real(since=since, residenza=residenza)
 
     monkeypatch.setattr(aggregation, "estrai_comune", flaky)
     _refresh(cast)
@@ -140,11 +140,11 @@ def test_refresh_task_retries_when_running_on_a_worker(cast, dati, monkeypatch):
 
     from zone.statistiche import tasks
 
-    def boom(*, since):
+    def boom(*, since, residenza=False):
         raise ConnectionError("down")
 
     monkeypatch.setattr(aggregation, "estrai_comune", boom)
-    task = tasks.refresh_comune
+    task = tasks.refresh_ente
     asked = {}
 
     def retry(**kw):
@@ -155,7 +155,7 @@ def test_refresh_task_retries_when_running_on_a_worker(cast, dati, monkeypatch):
     task.push_request(retries=1, is_eager=False)  # as a worker runs it, after one retry
     try:
         with pytest.raises(Retry):
-            task.run(cast.comune_a.pk)
+            task.run(cast.comune_a.ente_id)
     finally:
         task.pop_request()
     assert asked["countdown"] == 120

@@ -86,6 +86,9 @@ class Prospetto:
     # comune id -> (contributo, assegnato) from the comuni shares
     quote_comuni: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
     esercizio: int | None = None
+    # Committed and liquidated by the zone's own determine (gestione associata): included in
+    # the capofila's figures, which adopts them, and shown apart.
+    gestione_associata: Importi = field(default_factory=Importi)
 
     def fonte(self, pk: int) -> FonteFinanziamento | None:
         return next((f for f in self.fonti if f.pk == pk), None)
@@ -108,12 +111,17 @@ def prospetto(piano: Piano, *, esercizio: int | None = None) -> Prospetto:
                                       comune__zona_id=piano.zona_id)
     if esercizio is not None:
         fatti = fatti.filter(esercizio=esercizio)
-    spesa: dict = defaultdict(dict)
-    for r in fatti.values("voce_piano", "comune_id").annotate(
-            imp=Sum("importo_impegnato"), liq=Sum("importo_liquidato")):
-        spesa[r["voce_piano"]][r["comune_id"]] = (r["imp"] or ZERO, r["liq"] or ZERO)
-
+    spesa: dict = defaultdict(lambda: defaultdict(lambda: (ZERO, ZERO)))
     out = Prospetto(piano=piano, fonti=fonti, comuni=comuni, righe=[], esercizio=esercizio)
+    zona_ente_id = piano.zona.ente_id
+    for r in fatti.values("voce_piano", "comune_id", "gestore_id").annotate(
+            imp=Sum("importo_impegnato"), liq=Sum("importo_liquidato")):
+        imp, liq = r["imp"] or ZERO, r["liq"] or ZERO
+        prima = spesa[r["voce_piano"]][r["comune_id"]]
+        spesa[r["voce_piano"]][r["comune_id"]] = (prima[0] + imp, prima[1] + liq)
+        if r["gestore_id"] == zona_ente_id:
+            out.gestione_associata += Importi(impegnato=imp, liquidato=liq)
+
     quote: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for voce in voci:
         riga = RigaVoce(voce=voce)

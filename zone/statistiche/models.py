@@ -2,8 +2,11 @@
 
 Nothing here names a person: no name, no codice fiscale, no free text. People are counted
 once across the comuni of a zone through ``persona_hash``, a keyed hash (HMAC with a
-platform secret) of the codice fiscale. Facts are keyed by the comune and the public id of
-the source row, so a refresh is an idempotent upsert. The store is filled by Celery tasks
+platform secret) of the codice fiscale. Facts are keyed by the ente whose schema they come
+from (``gestore``: a comune, or the zone when its ufficio di piano manages services itself)
+and the public id of the source row, so a refresh is an idempotent upsert. ``comune`` is the
+comune a fact counts for: the gestore itself, or for the zone's own services the comune of
+the person's residence (the capofila when it is outside the zone or unknown). The store is filled by Celery tasks
 (``zone.statistiche.tasks``) through the one module that crosses schemas
 (``zone.aggregation``).
 """
@@ -15,11 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FattoSpesa(models.Model):
-    """Money committed and liquidated by one determina of one comune: what the piano di zona
-    reads for committed/spent per plan line, per comune, per year."""
+    """Money committed and liquidated by one determina of one comune (or of the zone, counted
+    for its capofila): what the piano di zona reads for committed/spent per plan line, per
+    comune, per year."""
 
+    gestore = models.ForeignKey("tenants.Ente", on_delete=models.CASCADE, related_name="+")
     comune = models.ForeignKey("tenants.Comune", on_delete=models.CASCADE, related_name="+")
-    origine_id = models.UUIDField(_("determina"))  # Determina.public_id in the comune's schema
+    origine_id = models.UUIDField(_("determina"))  # Determina.public_id in the gestore's schema
     esercizio = models.PositiveSmallIntegerField(_("esercizio"))
     voce_piano = models.UUIDField(_("voce del piano di zona"), null=True, blank=True)
     codice_prestazione = models.CharField(_("codice prestazione"), max_length=20, blank=True)
@@ -32,7 +37,7 @@ class FattoSpesa(models.Model):
         verbose_name = _("fatto di spesa")
         verbose_name_plural = _("fatti di spesa")
         constraints = [
-            models.UniqueConstraint(fields=["comune", "origine_id"], name="fatto_spesa_origine_unica"),
+            models.UniqueConstraint(fields=["gestore", "origine_id"], name="fatto_spesa_origine_unica"),
         ]
         indexes = [models.Index(fields=["voce_piano", "comune"], name="fatto_spesa_voce")]
 
@@ -41,9 +46,11 @@ class FattoSpesa(models.Model):
 
 
 class _Fatto(models.Model):
-    """What every fact holds: where it comes from (comune + public id of the source row,
-    unique together: a refresh is an upsert) and how it is classified."""
+    """What every fact holds: where it comes from (gestore + public id of the source row,
+    unique together: a refresh is an upsert), the comune it counts for, and how it is
+    classified."""
 
+    gestore = models.ForeignKey("tenants.Ente", on_delete=models.CASCADE, related_name="+")
     comune = models.ForeignKey("tenants.Comune", on_delete=models.CASCADE, related_name="+")
     origine_id = models.UUIDField(_("riga di origine"))
     codice_prestazione = models.CharField(_("codice prestazione"), max_length=20, blank=True)
@@ -85,7 +92,7 @@ class FattoIntervento(_Fatto):
         verbose_name = _("fatto: intervento")
         verbose_name_plural = _("fatti: interventi")
         constraints = [
-            models.UniqueConstraint(fields=["comune", "origine_id"],
+            models.UniqueConstraint(fields=["gestore", "origine_id"],
                                     name="fatto_intervento_origine_unica"),
         ]
         indexes = [
@@ -108,7 +115,7 @@ class FattoLiquidazione(_Fatto):
         verbose_name = _("fatto: liquidazione")
         verbose_name_plural = _("fatti: liquidazioni")
         constraints = [
-            models.UniqueConstraint(fields=["comune", "origine_id"],
+            models.UniqueConstraint(fields=["gestore", "origine_id"],
                                     name="fatto_liquidazione_origine_unica"),
         ]
         indexes = [
@@ -132,7 +139,7 @@ class FattoDomanda(_Fatto):
         verbose_name = _("fatto: domanda")
         verbose_name_plural = _("fatti: domande")
         constraints = [
-            models.UniqueConstraint(fields=["comune", "origine_id"],
+            models.UniqueConstraint(fields=["gestore", "origine_id"],
                                     name="fatto_domanda_origine_unica"),
         ]
         indexes = [models.Index(fields=["comune", "stato"], name="fatto_domanda_stato")]
@@ -142,7 +149,8 @@ class FattoDomanda(_Fatto):
 
 
 class Aggiornamento(models.Model):
-    """Refresh bookkeeping, one row per comune: where the last refresh got to, how it went."""
+    """Refresh bookkeeping, one row per schema refreshed (each comune, and each zone for the
+    services it manages itself): where the last refresh got to, how it went."""
 
     class Stato(models.TextChoices):
         MAI = "mai", _("Mai aggiornato")
@@ -151,8 +159,11 @@ class Aggiornamento(models.Model):
         COMPLETATO = "completato", _("Completato")
         ERRORE = "errore", _("Errore")
 
-    comune = models.OneToOneField("tenants.Comune", on_delete=models.CASCADE,
-                                  related_name="aggiornamento_statistiche")
+    ente = models.OneToOneField("tenants.Ente", on_delete=models.CASCADE,
+                                related_name="aggiornamento_statistiche")
+    # The comune, for a comune's row (None for a zone's): what the pages filter on.
+    comune = models.OneToOneField("tenants.Comune", on_delete=models.CASCADE, null=True,
+                                  blank=True, related_name="aggiornamento_statistiche")
     stato = models.CharField(_("stato"), max_length=12, choices=Stato.choices, default=Stato.MAI)
     # Source rows changed after this instant are read again by the next incremental refresh.
     watermark = models.DateTimeField(_("dati letti fino a"), null=True, blank=True)
@@ -170,7 +181,7 @@ class Aggiornamento(models.Model):
         verbose_name_plural = _("aggiornamenti delle statistiche")
 
     def __str__(self) -> str:
-        return f"{self.comune_id} {self.stato}"
+        return f"{self.ente_id} {self.stato}"
 
     @property
     def is_finished(self) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
@@ -44,18 +44,27 @@ def liquidato(comuni: Iterable[int], anno: int | None) -> QuerySet[FattoLiquidaz
     return qs.filter(anno=anno) if anno else qs
 
 
-def versione(**filtro: Any) -> str:
-    """Changes whenever one of the comuni selected (``comune__zona=...``,
-    ``comune__zona__regione=...``) finishes a refresh: the store changes only then, so what
-    is computed from it can be cached under this version."""
-    v = Aggiornamento.objects.filter(**filtro).aggregate(fine=Max("finito_il"), n=Count("id"))
+def versione(chi: str, aggiornamenti: QuerySet[Aggiornamento]) -> str:
+    """Changes whenever one of the schemas selected finishes a refresh: the store changes
+    only then, so what is computed from it can be cached under this version."""
+    v = aggiornamenti.aggregate(fine=Max("finito_il"), n=Count("id"))
     fine = v["fine"].timestamp() if v["fine"] else 0
-    chi = "-".join(f"{k}={getattr(x, 'pk', x)}" for k, x in sorted(filtro.items()))
     return f"{chi}:{v['n']}:{fine}"
 
 
-def versione_zona(zona: Zona) -> str:
-    return versione(comune__zona=zona)
+def aggiornamenti_della_zona(zona_id: int) -> QuerySet[Aggiornamento]:
+    """The bookkeeping rows of a zone's comuni and of the zone's own services."""
+    return Aggiornamento.objects.filter(Q(comune__zona_id=zona_id) | Q(ente__zona__pk=zona_id))
+
+
+def versione_zona(zona: Zona | int) -> str:
+    zona_id = getattr(zona, "pk", zona)
+    return versione(f"zona={zona_id}", aggiornamenti_della_zona(cast(int, zona_id)))
+
+
+def versione_regione(regione: Regione) -> str:
+    return versione(f"regione={regione.pk}", Aggiornamento.objects.filter(
+        Q(comune__zona__regione=regione) | Q(ente__zona__regione=regione)))
 
 
 def in_cache(chiave: str, versione: str, calcola: Callable[[], T]) -> T:
@@ -205,9 +214,22 @@ def liste_attesa(zona: Zona, oggi: date) -> list[Attesa]:
     return sorted(out, key=lambda a: (a.comune, a.codice))
 
 
-def aggiornamenti(zona: Zona) -> list[tuple[Comune, Aggiornamento | None]]:
-    stati = {a.comune_id: a for a in Aggiornamento.objects.filter(comune__zona=zona)}
-    return [(c, stati.get(c.pk)) for c in zona.comuni.order_by("name")]
+@dataclass(frozen=True)
+class Fonte:
+    """A schema the zone's store is fed from, as the refresh page names it."""
+
+    name: str
+    codice: str
+
+
+def aggiornamenti(zona: Zona) -> list[tuple[Fonte, Aggiornamento | None]]:
+    """Each comune's refresh, and the zone's own (the services it manages itself)."""
+    stati = {a.ente_id: a for a in aggiornamenti_della_zona(zona.pk)}
+    out = [(Fonte(c.name, c.istat_code), stati.get(c.ente_id))
+           for c in zona.comuni.order_by("name")]
+    out.append((Fonte(_("Ufficio di piano (gestione associata)"), zona.code),
+                stati.get(zona.ente_id)))
+    return out
 
 
 # --- the region --------------------------------------------------------------------------

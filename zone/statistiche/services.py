@@ -1,9 +1,14 @@
-"""Writes of the reporting store: one comune's refresh, and the bookkeeping around it.
+"""Writes of the reporting store: one schema's refresh, and the bookkeeping around it.
 
-A refresh reads the comune's changed rows through ``zone.aggregation`` (the only code that
-enters a comune's schema), upserts them as facts — a row whose values did not change is not
+A refresh reads the changed rows of one comune's schema — or of a zone's, for the services
+its ufficio di piano manages itself — through ``zone.aggregation`` (the only code that
+enters those schemas), upserts them as facts — a row whose values did not change is not
 touched, so running a refresh twice changes nothing — and removes the facts whose source
 row no longer exists.
+
+A zone's facts count for the comune where the person lives (``aggregation.attribuzione``):
+the zone's totals stay the sum of its comuni's, and each comune sees what the zone did for
+its residents.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from services.anagrafica.services import Actor
 from services.core.audit import audit_log
+from services.core.errors import ValidationFailed
 from services.core.queue import enqueue_on_commit
-from tenants.models import Comune, Zona
+from tenants.models import Comune, Ente, Zona
 from zone import aggregation
 
 from .models import Aggiornamento, FattoDomanda, FattoIntervento, FattoLiquidazione, FattoSpesa
@@ -32,7 +39,7 @@ BATCH = 10_000
 class _Tabella:
     chiave: str  # name in Estrazione
     model: type[models.Model]
-    campi: tuple[str, ...]  # besides comune and origine_id
+    campi: tuple[str, ...]  # besides gestore, comune and origine_id
     timbro: str | None = None  # a column set to now() when the row changes
 
 
@@ -49,60 +56,96 @@ TABELLE: tuple[_Tabella, ...] = (
 )
 
 
-def _upsert(tabella: _Tabella, comune_id: int, rows: Sequence[dict[str, Any]]) -> int:
+def _upsert(tabella: _Tabella, gestore_id: int, rows: Sequence[dict[str, Any]]) -> int:
     """INSERT ... ON CONFLICT DO UPDATE ... WHERE the values differ: the ORM's bulk upsert
     cannot skip unchanged rows, and an idempotent refresh must not rewrite them. Rows travel
-    as one array per column (unnest), so a batch is a handful of parameters."""
+    as one array per column (unnest), so a batch is a handful of parameters. The comune a
+    fact counts for is a value like the others (a zone's fact moves when the person does)."""
     if not rows:
         return 0
     meta = tabella.model._meta
     table = connection.ops.quote_name(meta.db_table)
-    cols = ["origine_id", *tabella.campi]
-    types = [cast(models.Field, meta.get_field(c)).db_type(connection) for c in cols]
-    names = ", ".join(["comune_id", *cols] + ([tabella.timbro] if tabella.timbro else []))
+    campi = ("comune", *tabella.campi)
+    fields = [cast(models.Field, meta.get_field(c)) for c in ("origine_id", *campi)]
+    cols = [f.column for f in fields]
+    aggiornabili = cols[1:]
+    types = [f.db_type(connection) if not f.is_relation else "bigint" for f in fields]
+    names = ", ".join(["gestore_id", *cols] + ([tabella.timbro] if tabella.timbro else []))
     arrays = ", ".join(f"%s::{t}[]" for t in types)
     select = "%s, u.*" + (", now()" if tabella.timbro else "")
-    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in tabella.campi)
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in aggiornabili)
     if tabella.timbro:
         sets += f", {tabella.timbro} = now()"
-    mine = ", ".join(f"{table}.{c}" for c in tabella.campi)
-    theirs = ", ".join(f"EXCLUDED.{c}" for c in tabella.campi)
+    mine = ", ".join(f"{table}.{c}" for c in aggiornabili)
+    theirs = ", ".join(f"EXCLUDED.{c}" for c in aggiornabili)
     sql = (
         f"INSERT INTO {table} ({names}) SELECT {select} FROM unnest({arrays}) AS u "  # noqa: S608
-        f"ON CONFLICT (comune_id, origine_id) DO UPDATE SET {sets} "
+        f"ON CONFLICT (gestore_id, origine_id) DO UPDATE SET {sets} "
         f"WHERE ({mine}) IS DISTINCT FROM ({theirs})"
     )
+    keys = ["origine_id", *campi]
     changed = 0
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start:start + BATCH]
-            cursor.execute(sql, [comune_id, *([row[c] for row in batch] for c in cols)])
+            cursor.execute(sql, [gestore_id, *([row[k] for row in batch] for k in keys)])
             changed += max(cursor.rowcount, 0)
     return changed
 
 
-def _reconcile(tabella: _Tabella, comune_id: int, chiavi: set[Any]) -> int:
-    """Facts whose source row is gone from the comune's schema."""
+def _reconcile(tabella: _Tabella, gestore_id: int, chiavi: set[Any]) -> int:
+    """Facts whose source row is gone from the gestore's schema."""
     manager = tabella.model._default_manager
-    store = set(manager.filter(comune_id=comune_id).values_list("origine_id", flat=True))
+    store = set(manager.filter(gestore_id=gestore_id).values_list("origine_id", flat=True))
     gone = list(store - chiavi)
     removed = 0
     for start in range(0, len(gone), BATCH):
-        removed += manager.filter(comune_id=comune_id,
+        removed += manager.filter(gestore_id=gestore_id,
                                   origine_id__in=gone[start:start + BATCH]).delete()[0]
     return removed
 
 
-def aggiornamento_for(comune: Comune) -> Aggiornamento:
-    return Aggiornamento.objects.get_or_create(comune=comune)[0]
+def _attribuisci(ente: Ente, estrazione: aggregation.Estrazione) -> None:
+    """Set on each row the comune it counts for: the comune itself, or for a zone's own
+    services the comune of the person's residence (see ``aggregation.attribuzione``)."""
+    if ente.type == Ente.Type.COMUNE:
+        # No comune matches an ISTAT code here: every row falls back to the comune itself.
+        comune_di = aggregation.attribuzione(
+            [], Comune.objects.values_list("pk", flat=True).get(ente=ente))
+    else:
+        zona = Zona.objects.get(ente=ente)
+        if zona.capofila_id is None:
+            raise ValidationFailed(_(
+                "L'ambito non ha un comune capofila: i servizi in gestione associata non "
+                "si possono attribuire."))
+        comune_di = aggregation.attribuzione(zona.comuni.all(), zona.capofila_id)
+    for tabella in TABELLE:
+        for row in getattr(estrazione, tabella.chiave):
+            row["comune"] = comune_di(row.pop("residenza_istat", ""))
+
+
+def aggiornamento_for(ente: Ente) -> Aggiornamento:
+    comune_id = (Comune.objects.filter(ente=ente).values_list("pk", flat=True).first()
+                 if ente.type == Ente.Type.COMUNE else None)
+    return Aggiornamento.objects.get_or_create(ente=ente, defaults={"comune_id": comune_id})[0]
+
+
+def enti_della_zona(zona_id: int) -> list[Ente]:
+    """The schemas a zone's store is fed from: its active comuni, and the zone itself."""
+    enti = [c.ente for c in Comune.objects.filter(zona_id=zona_id, ente__is_active=True)
+            .select_related("ente").order_by("name")]
+    zona = Zona.objects.select_related("ente").get(pk=zona_id)
+    if zona.ente.is_active:
+        enti.append(zona.ente)
+    return enti
 
 
 def aggiornamenti_in_coda(*, zona_id: int) -> int:
-    """Mark the zone's comuni as queued: what the page shows until the workers start, and
-    how a finishing comune knows whether it is the zone's last."""
+    """Mark the zone's schemas as queued: what the page shows until the workers start, and
+    how a finishing one knows whether it is the zone's last."""
     n = 0
-    for comune in Comune.objects.filter(zona_id=zona_id, ente__is_active=True):
-        agg = aggiornamento_for(comune)
+    for ente in enti_della_zona(zona_id):
+        agg = aggiornamento_for(ente)
         agg.stato = Aggiornamento.Stato.IN_CODA
         agg.errore = ""
         agg.save(update_fields=["stato", "errore"])
@@ -118,16 +161,21 @@ def aggiornamento_avvia(*, actor: Actor, zona: Zona, completo: bool = False) -> 
 
     n = aggiornamenti_in_coda(zona_id=zona.pk)
     audit_log(action="statistiche.aggiornamento_avviato", actor=actor.user, obj=zona,
-              payload={"comuni": n, "completo": completo}, ip_address=actor.ip_address)
+              payload={"enti": n, "completo": completo}, ip_address=actor.ip_address)
     enqueue_on_commit(refresh_zona, zona.pk, completo)
     return n
 
 
 def store_refresh_comune(*, comune: Comune, completo: bool = False) -> Aggiornamento:
-    """Refresh one comune's facts: incremental from its watermark (everything when
-    ``completo`` or never refreshed). On error the bookkeeping row records it (in its own
-    transaction) and the exception goes on to the caller, which decides about retrying."""
-    agg = aggiornamento_for(comune)
+    return store_refresh_ente(ente=comune.ente, completo=completo)
+
+
+def store_refresh_ente(*, ente: Ente, completo: bool = False) -> Aggiornamento:
+    """Refresh the facts of one schema (a comune's, or a zone's own services): incremental
+    from its watermark (everything when ``completo`` or never refreshed). On error the
+    bookkeeping row records it (in its own transaction) and the exception goes on to the
+    caller, which decides about retrying."""
+    agg = aggiornamento_for(ente)
     since = None if completo else agg.watermark
     agg.stato = Aggiornamento.Stato.IN_CORSO
     agg.iniziato_il = timezone.now()
@@ -135,12 +183,13 @@ def store_refresh_comune(*, comune: Comune, completo: bool = False) -> Aggiornam
     agg.save(update_fields=["stato", "iniziato_il", "tentativi"])
     started = time.monotonic()
     try:
-        estrazione = aggregation.comune_extract(comune, since=since)
+        estrazione = aggregation.ente_extract(ente, since=since)
         with schema_context("public"), transaction.atomic():
+            _attribuisci(ente, estrazione)
             scritte = rimosse = 0
             for tabella in TABELLE:
-                scritte += _upsert(tabella, comune.pk, getattr(estrazione, tabella.chiave))
-                rimosse += _reconcile(tabella, comune.pk, estrazione.chiavi[tabella.chiave])
+                scritte += _upsert(tabella, ente.pk, getattr(estrazione, tabella.chiave))
+                rimosse += _reconcile(tabella, ente.pk, estrazione.chiavi[tabella.chiave])
             agg.stato = Aggiornamento.Stato.COMPLETATO
             agg.watermark = estrazione.watermark
             agg.finito_il = timezone.now()

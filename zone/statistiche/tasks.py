@@ -1,6 +1,7 @@
-"""Refreshing the reporting store: one task per comune, fanned out per zone; nightly for
-every zone (CELERY_BEAT_SCHEDULE). The tasks run in the public schema (the store lives
-there); the comune's schema is entered only by ``zone.aggregation``."""
+"""Refreshing the reporting store: one task per schema (each comune's, and the zone's own
+for the services it manages itself), fanned out per zone; nightly for every zone
+(CELERY_BEAT_SCHEDULE). The tasks run in the public schema (the store lives there); the
+other schemas are entered only by ``zone.aggregation``."""
 
 from __future__ import annotations
 
@@ -9,32 +10,34 @@ import logging
 from celery import shared_task
 from django_tenants.utils import schema_context
 
-from tenants.models import Comune, Zona
+from tenants.models import Ente, Zona
+from tenants.selectors import zona_id_of
 
 from .models import Aggiornamento
-from .services import aggiornamenti_in_coda, store_refresh_comune
+from .selectors import aggiornamenti_della_zona
+from .services import aggiornamenti_in_coda, enti_della_zona, store_refresh_ente
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="zone.statistiche.tasks.refresh_comune", bind=True, acks_late=True,
+@shared_task(name="zone.statistiche.tasks.refresh_ente", bind=True, acks_late=True,
              max_retries=3)
-def refresh_comune(self, comune_id: int, completo: bool = False) -> str:  # type: ignore[no-untyped-def]
+def refresh_ente(self, ente_id: int, completo: bool = False) -> str:  # type: ignore[no-untyped-def]
     """Idempotent: a fact already up to date is not rewritten. A failure is recorded on the
-    comune's bookkeeping row and retried with a growing delay; the other comuni's tasks are
+    schema's bookkeeping row and retried with a growing delay; the other schemas' tasks are
     independent and go on."""
-    comune = Comune.objects.select_related("ente").get(pk=comune_id)
+    ente = Ente.objects.get(pk=ente_id)
     try:
-        stato = str(store_refresh_comune(comune=comune, completo=completo).stato)
+        stato = str(store_refresh_ente(ente=ente, completo=completo).stato)
     except Exception as exc:
-        log.exception("statistiche: refresh of comune %s failed", comune_id)
+        log.exception("statistiche: refresh of ente %s failed", ente_id)
         if self.request.retries < self.max_retries and not self.request.is_eager:
             raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc
         return "errore"
-    if not Aggiornamento.objects.filter(
-            comune__zona_id=comune.zona_id,
+    zona_id = zona_id_of(ente)
+    if zona_id is not None and not aggiornamenti_della_zona(zona_id).filter(
             stato__in=[Aggiornamento.Stato.IN_CODA, Aggiornamento.Stato.IN_CORSO]).exists():
-        warm_zona.delay(comune.zona_id)  # the last comune of the zone is done
+        warm_zona.delay(zona_id)  # the last schema of the zone is done
     return stato
 
 
@@ -56,14 +59,13 @@ def warm_zona(zona_id: int) -> str:
 
 @shared_task(name="zone.statistiche.tasks.refresh_zona")
 def refresh_zona(zona_id: int, completo: bool = False) -> int:
-    """Fan out: one task per comune of the zone, queued from the public schema."""
+    """Fan out: one task per comune of the zone and one for the zone's own services,
+    queued from the public schema."""
     queued = 0
     with schema_context("public"):
         aggiornamenti_in_coda(zona_id=zona_id)
-        comuni = list(Comune.objects.filter(zona_id=zona_id, ente__is_active=True)
-                      .values_list("pk", flat=True))
-        for comune_id in comuni:
-            refresh_comune.delay(comune_id, completo)
+        for ente in enti_della_zona(zona_id):
+            refresh_ente.delay(ente.pk, completo)
             queued += 1
     return queued
 

@@ -80,7 +80,7 @@ def statistiche_aggiornamenti(request: HttpRequest) -> HttpResponse:
                                       "in_corso": _in_corso(stati)})
 
 
-def _in_corso(stati: list[tuple[Comune, Aggiornamento | None]]) -> bool:
+def _in_corso(stati: list[tuple[selectors.Fonte, Aggiornamento | None]]) -> bool:
     return any(agg is not None and not agg.is_finished for _, agg in stati)
 
 
@@ -97,7 +97,7 @@ def _avvia(request: HttpRequest, zona: Zona) -> HttpResponse:
 def indicatori_regione(request: HttpRequest) -> HttpResponse:
     regione = request.tenant.regione  # type: ignore[attr-defined]
     ids = list(Comune.objects.filter(zona__regione=regione).values_list("pk", flat=True))
-    v = selectors.versione(comune__zona__regione=regione)
+    v = selectors.versione_regione(regione)
     anni = selectors.in_cache("anni", v, lambda: selectors.anni_disponibili(ids))
     anno = _anno(request, anni)
     dati = selectors.in_cache(f"regione:{anno}", v,
@@ -135,7 +135,7 @@ def _tabella(t: selectors.Tabella, colonne: list[tuple[object, str]],
 def statistiche_comune(request: HttpRequest) -> HttpResponse:
     comune = request.tenant.comune  # type: ignore[attr-defined]
     ids = list(Comune.objects.filter(zona_id=comune.zona_id).values_list("pk", flat=True))
-    v = selectors.versione(comune__zona_id=comune.zona_id)
+    v = selectors.versione_zona(comune.zona_id)
     anni = selectors.in_cache("anni", v, lambda: selectors.anni_disponibili(ids))
     anno = _anno(request, anni)
     dati = selectors.in_cache(f"comune:{comune.pk}:{anno}", v,
