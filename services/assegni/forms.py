@@ -7,19 +7,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from services.domande.forms import DomandaDatiForm, ImportoField, _date
+from services.core.forms import EuroField
+from services.domande.forms import DomandaDatiForm, _date
 from services.domande.models import Domanda
 from services.interventi.models import Servizio, TipoIntervento
 
 from .models import Assegno
 
 
-def _importo(label: Any) -> forms.DecimalField:
-    return ImportoField(label=label, required=False, max_digits=10, decimal_places=2,
-                        error_messages={
-                                  "invalid": _("Importo non valido."),
-                                  "max_digits": _("L'importo è troppo alto."),
-                                  "max_decimal_places": _("Al massimo due decimali.")})
+def _importo(label: Any) -> EuroField:
+    return EuroField(label=label, required=False, max_digits=10, min_value=None,
+                     error_messages={"max_digits": _("L'importo è troppo alto."),
+                                     "max_decimal_places": _("Al massimo due decimali.")})
 
 
 class DatiAssegnoForm(forms.Form):

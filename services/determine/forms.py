@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from services.core.forms import EuroField
 from services.interventi.models import Servizio
 
 from .liquidabili import Voce
@@ -22,8 +23,7 @@ class DeterminaForm(forms.Form):
     oggetto = forms.CharField(label=_("Oggetto"), max_length=500)
     capitolo = forms.CharField(label=_("Capitolo di bilancio"), max_length=30)
     articolo = forms.CharField(label=_("Articolo"), max_length=30, required=False)
-    importo_impegnato = forms.DecimalField(label=_("Importo impegnato (euro)"), max_digits=12,
-                                           decimal_places=2, localize=True)
+    importo_impegnato = EuroField(label=_("Importo impegnato (euro)"), min_value=None)
     servizio = forms.ModelChoiceField(label=_("Servizio"), required=False,
                                       queryset=Servizio.objects.order_by("nome"),
                                       to_field_name="public_id", empty_label=_("Nessuno"))

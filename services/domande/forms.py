@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.core.forms import EuroField
 from services.interventi.models import Servizio
 
 from .models import Domanda
@@ -28,17 +29,6 @@ def campi_del_servizio(servizio: Servizio | None) -> list[str]:
     if chiesti & set(DSU):
         chiesti |= set(DSU)
     return [c for c in CAMPI_FACOLTATIVI if c in chiesti]
-
-
-class ImportoField(forms.DecimalField):
-    """Euro amounts as Italians type them: «8.500,50», «8500,50» or «8500.50»."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().replace("€", "").replace(" ", "")
-            if "," in value:
-                value = value.replace(".", "").replace(",", ".")
-        return super().to_python(value)
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
@@ -61,16 +51,15 @@ class DomandaDatiForm(forms.Form):
                                       "min_value": _("L'anno DSU non può precedere il 2014."),
                                       "max_value": _("L'anno DSU non è plausibile.")})
     dsu_data = _date(_("Data di presentazione DSU"), required=False)
-    isee_valore = ImportoField(label=_("Valore ISEE (€)"), required=False, max_digits=12,
-                                     decimal_places=2, error_messages={
-                                         "invalid": _("Il valore ISEE non è un importo valido."),
-                                         "max_decimal_places": _("Al massimo due decimali."),
-                                         "max_digits": _("Il valore ISEE è troppo alto.")})
+    isee_valore = EuroField(label=_("Valore ISEE (€)"), required=False, min_value=None,
+                            error_messages={
+                                "invalid": _("Il valore ISEE non è un importo valido."),
+                                "max_decimal_places": _("Al massimo due decimali."),
+                                "max_digits": _("Il valore ISEE è troppo alto.")})
     isee_tipo = forms.ChoiceField(label=_("Tipo di ISEE"), required=False,
                                   choices=[("", "—"), *Domanda.TipoIsee.choices])
-    importo_richiesto = ImportoField(label=_("Importo richiesto (€)"), required=False,
-                                           max_digits=12, decimal_places=2,
-                                           error_messages={"invalid": _("Importo non valido.")})
+    importo_richiesto = EuroField(label=_("Importo richiesto (€)"), required=False,
+                                  min_value=None)
     oggetto = forms.CharField(label=_("Oggetto"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from services.core.forms import QuantitaField
 from services.fornitori.forms import InterventoChoiceField, date_field, month_field, text_area
 from services.fornitori.models import Contratto
 from services.interventi.models import TipoIntervento
@@ -15,9 +16,8 @@ from services.interventi.models import TipoIntervento
 from .models import PianoDomiciliare
 
 
-def _ore(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(label=label, min_value=0, max_digits=7, decimal_places=2,
-                              localize=True, **kwargs)
+def _ore(label: Any, **kwargs: Any) -> QuantitaField:
+    return QuantitaField(label=label, max_digits=7, **kwargs)
 
 
 class MeseForm(forms.Form):

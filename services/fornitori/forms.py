@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.core.forms import EuroField, QuantitaField
 from services.determine.models import Determina
 from services.interventi.models import Intervento, Servizio, TipoIntervento
 
@@ -39,9 +40,8 @@ def month_field(label: Any, **kwargs: Any) -> forms.DateField:
                            **kwargs)
 
 
-def euro_field(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(label=label, max_digits=12, decimal_places=2, min_value=0,
-                              localize=True, **kwargs)
+def euro_field(label: Any, **kwargs: Any) -> EuroField:
+    return EuroField(label=label, **kwargs)
 
 
 def text_area(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharField:
@@ -84,8 +84,7 @@ class ContrattoForm(forms.Form):
                                 help_text=_("Per l'assistenza domiciliare."))
     tariffa_giornaliera = euro_field(_("Tariffa giornaliera per posto (€)"), required=False,
                                      help_text=_("Per i ricoveri in struttura."))
-    ore_massime = forms.DecimalField(label=_("Ore massime"), required=False, min_value=0,
-                                     max_digits=8, decimal_places=2, localize=True)
+    ore_massime = QuantitaField(label=_("Ore massime"), required=False)
     posti_massimi = forms.IntegerField(label=_("Posti massimi"), required=False, min_value=1)
     importo_massimo = euro_field(_("Importo massimo del contratto (€)"))
     note = text_area(_("Note"))
@@ -115,9 +114,7 @@ class RigheFatturaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.interventi = interventi
         for i in interventi:
-            self.fields[f"q_{i.pk}"] = forms.DecimalField(
-                label=unita, required=False, min_value=0, max_digits=8, decimal_places=2,
-                localize=True)
+            self.fields[f"q_{i.pk}"] = QuantitaField(label=unita, required=False)
             self.fields[f"t_{i.pk}"] = euro_field(_("Tariffa (€)"), required=False)
             self.fields[f"i_{i.pk}"] = euro_field(_("Importo (€)"), required=False)
 

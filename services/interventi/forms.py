@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from services.core.forms import EuroField, QuantitaField
 from services.determine.models import Determina
 from zone.catalogo.models import AreaTarget, CodicePrestazione, VoceNomenclatore
 
@@ -14,9 +15,8 @@ from .services import campi_domanda_opzionali
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _money(label: Any, required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=required, max_digits=12, decimal_places=2,
-                              min_value=0, localize=True)
+def _money(label: Any, required: bool = False) -> EuroField:
+    return EuroField(label=label, required=required)
 
 
 class CatalogoChoice(forms.ModelChoiceField):
@@ -77,8 +77,7 @@ class InterventoForm(forms.Form):
     quota_ente = _money(_("Quota a carico dell'ente"))
     quota_utente = _money(_("Quota a carico dell'utente"))
     quota_ssn = _money(_("Quota a carico del SSN"))
-    ore_mensili = forms.DecimalField(label=_("Ore mensili"), required=False, max_digits=7,
-                                     decimal_places=2, min_value=0, localize=True)
+    ore_mensili = QuantitaField(label=_("Ore mensili"), required=False, max_digits=7)
     motivazione = forms.CharField(label=_("Motivazione della proposta"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 

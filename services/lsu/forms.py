@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from services.anagrafica.models import Persona
 from services.cartella.forms import DateInput, _date, _text, _with_blank
+from services.core.forms import EuroField, QuantitaField
 from services.determine.models import Determina
 from services.interventi.models import Servizio, TipoIntervento
 
@@ -23,9 +24,9 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m")
 
 
-def _ore(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(label=label, max_digits=6, decimal_places=2, localize=True,
-                              **kwargs)
+def _ore(label: Any, **kwargs: Any) -> QuantitaField:
+    kwargs.setdefault("min_value", None)  # the services refuse zero or less with their message
+    return QuantitaField(label=label, max_digits=6, **kwargs)
 
 
 class PersonaField(forms.CharField):
@@ -84,8 +85,7 @@ class ContrattoForm(forms.Form):
     data_inizio = _date(_("Dal"))
     data_fine = forms.DateField(label=_("Al"), widget=DateInput())
     ore_settimanali = _ore(_("Ore settimanali"))
-    compenso_orario = forms.DecimalField(label=_("Compenso orario (€)"), max_digits=8,
-                                         decimal_places=2, localize=True)
+    compenso_orario = EuroField(label=_("Compenso orario (€)"), max_digits=8, min_value=None)
     determina = forms.ModelChoiceField(label=_("Determina di impegno"), required=False,
                                        queryset=Determina.objects.none())
     dichiarazione = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -89,7 +89,7 @@ def test_proposal_from_a_domanda_is_prefilled_and_saved(cast, a, persona, serviz
     page = c.get(f"/servizi/interventi/nuovo/?domanda={d.public_id}").content.decode()
     assert persona.nome_completo in page
     assert "77/2025" in page
-    assert 'value="450.00"' in page
+    assert 'value="450,00"' in page
     r = c.post(f"/servizi/interventi/nuovo/?domanda={d.public_id}", {
         "servizio": servizio.public_id, "data_inizio": "2025-03-15", "importo_totale": "450.00",
         "quota_ente": "400", "quota_utente": "50", "motivazione": "Bolletta arretrata"})

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from services.core.forms import EuroField
 from services.interventi.models import Carattere, TipoIntervento
 
 from .models import AreaTarget, CodicePrestazione, Edizione, VoceListino, VoceNomenclatore
@@ -41,7 +42,7 @@ class VoceListinoForm(forms.ModelForm):
         fields = ["nome", "tipo", "codice_prestazione", "voce_nomenclatore", "area_target",
                   "carattere", "tariffa", "unita_tariffa", "descrizione", "attivo"]
         widgets = {"descrizione": forms.Textarea(attrs={"rows": 3})}
-        localized_fields = ["tariffa"]
+        field_classes = {"tariffa": EuroField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,22 +6,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from services.core.forms import EuroField
 from zone.catalogo.models import AreaTarget, CodicePrestazione, VoceListino
 
 from .models import FonteFinanziamento, Piano, VocePiano
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
-
-
-class EuroField(forms.DecimalField):
-    """An amount typed the Italian way: «1.234,56», «1234,56» or «1234.56» (with or without €)."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("€", "").replace(" ", "").strip()
-            if "," in value:
-                value = value.replace(".", "").replace(",", ".")
-        return super().to_python(value)
 
 
 class PianoForm(forms.ModelForm):
