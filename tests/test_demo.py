@@ -1,21 +1,35 @@
 """The README's demo: one region, one zone with capofila and three more comuni, an account
-per role; running it again changes nothing."""
+per role, the services the zone manages itself (gestione associata); running it again
+changes nothing."""
 
 from __future__ import annotations
 
 from django_tenants.utils import schema_exists, tenant_context
 
 from services.accesso.models import SchedaAccesso
-from services.anagrafica.models import Persona
+from services.anagrafica.models import Indirizzo, Persona
 from services.cartella.models import Cartella
 from services.determine.models import Determina, Liquidazione
 from services.domande.models import Domanda
-from services.interventi.models import Intervento, Servizio
+from services.interventi.models import Intervento, Pagamento, Servizio
 from services.pai.models import PAI
 from tenants.models import Comune, Membership, User, Zona
 from tenants.roles import Role
 from tenants.services.demo import demo_seed
+from tests.conftest import client_for
 from zone.statistiche.models import FattoIntervento, FattoSpesa
+
+UFFICIO_DI_PIANO = {
+    "ufficiodipiano.assistente@demo.ambito.example": Role.ASSISTENTE_SOCIALE,
+    "ufficiodipiano.amministrativo@demo.ambito.example": Role.AMMINISTRATIVO,
+    "ufficiodipiano.dirigente@demo.ambito.example": Role.DIRIGENTE,
+}
+
+
+def _zona_content() -> tuple[int, ...]:
+    return (Persona.objects.count(), Indirizzo.objects.count(), Cartella.objects.count(),
+            Servizio.objects.count(), Intervento.objects.count(), Pagamento.objects.count(),
+            Determina.objects.count(), Liquidazione.objects.count())
 
 
 def test_demo_seed_is_complete_and_idempotent(cast):
@@ -49,12 +63,59 @@ def test_demo_seed_is_complete_and_idempotent(cast):
     with tenant_context(empoli):
         content = (Persona.objects.count(), Cartella.objects.count(), Intervento.objects.count())
 
+    with tenant_context(zona.ente):
+        zona_content = _zona_content()
+    piano_voci = zona.piani.get().voci.count()
+
     counts = (User.objects.count(), Membership.objects.count(), Comune.objects.count())
     demo_seed()
     assert (User.objects.count(), Membership.objects.count(), Comune.objects.count()) == counts
     with tenant_context(empoli):
         assert (Persona.objects.count(), Cartella.objects.count(),
                 Intervento.objects.count()) == content
+    with tenant_context(zona.ente):
+        assert _zona_content() == zona_content
+    assert zona.piani.get().voci.count() == piano_voci
+
+
+def test_demo_zone_manages_services_itself(cast):
+    """Gestione associata: the ufficio di piano's team, and in the zone's own schema people
+    resident in the zone's comuni, case files, services mapped to the catalogue,
+    interventions with payments, a determina on the plan and a liquidazione."""
+    summary = demo_seed()
+    zona = Zona.objects.get(code="ZD-EMP")
+    accounts = {a.email: a for a in summary.accounts}
+    for email, role in UFFICIO_DI_PIANO.items():
+        assert accounts[email].role == role
+        assert accounts[email].ente == zona.ente
+        assert Membership.objects.filter(user__email=email, ente=zona.ente, role=role).exists()
+    istat = set(zona.comuni.values_list("istat_code", flat=True))
+    voce = zona.piani.get().voci.get(codice="3.1")
+    assert voce.area_target == "famiglia_minori"
+    with tenant_context(zona.ente):
+        assert 6 <= Persona.objects.count() <= 10
+        residenze = Indirizzo.objects.filter(tipo=Indirizzo.Tipo.RESIDENZA, al__isnull=True)
+        assert residenze.count() == Persona.objects.count()
+        # Resident in the zone's comuni, every one of them.
+        assert set(residenze.values_list("comune_istat", flat=True)) == istat
+        assert Cartella.objects.filter(stato=Cartella.Stato.APERTA).count() == 4
+        assert not Servizio.objects.filter(codice_prestazione__isnull=True).exists()
+        assert set(Servizio.objects.values_list("area_target", flat=True)) == {"famiglia_minori"}
+        assert Intervento.objects.filter(stato=Intervento.Stato.PROPOSTO).count() == 1
+        assert Intervento.objects.filter(carattere="periodico").count() == 4
+        determina = Determina.objects.get()
+        assert determina.voce_piano == voce.public_id
+        liquidazione = Liquidazione.objects.get()
+        assert determina.importo_liquidato == liquidazione.importo_totale > 0
+        pagati = Pagamento.objects.filter(stato=Pagamento.Stato.LIQUIDATO)
+        assert pagati.count() == liquidazione.righe.count()
+        assert Pagamento.objects.filter(stato=Pagamento.Stato.DA_LIQUIDARE).exists()
+    dirigente = User.objects.get(email="ufficiodipiano.dirigente@demo.ambito.example")
+    response = client_for(dirigente, zona.ente).get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="gestione-associata"' in page
+    assert "Servizi gestiti" in page
 
 
 def test_demo_codici_fiscali_are_valid(cast):
@@ -63,3 +124,6 @@ def test_demo_codici_fiscali_are_valid(cast):
     demo_seed()
     for user in User.objects.filter(email__endswith="@demo.ambito.example", is_superuser=False):
         assert codicefiscale.is_valid(user.codice_fiscale), user.email
+    with tenant_context(Zona.objects.get(code="ZD-EMP").ente):
+        for cf in Persona.objects.values_list("codice_fiscale", flat=True):
+            assert codicefiscale.is_valid(cf), cf

@@ -1,5 +1,7 @@
-"""Demo platform: one region, one zone with its capofila and three more comuni, and an
-operator per role. Idempotent: a second run finds everything and changes nothing."""
+"""Demo platform: one region, one zone with its capofila and three more comuni, an
+operator per role, and the ufficio di piano's own team for the services the zone manages
+itself (gestione associata). Idempotent: a second run finds everything and changes
+nothing."""
 
 from __future__ import annotations
 
@@ -29,6 +31,13 @@ CAPOFILA = "048014"
 COMUNE_ROLES = [
     Role.OPERATORE_SPORTELLO, Role.ASSISTENTE_SOCIALE, Role.EDUCATORE, Role.PSICOLOGO,
     Role.AMMINISTRATIVO, Role.DIRIGENTE,
+]
+# The ufficio di piano's team for the services the zone manages itself for all its comuni:
+# role and local part of the email.
+UFFICIO_DI_PIANO = [
+    (Role.ASSISTENTE_SOCIALE, "ufficiodipiano.assistente"),
+    (Role.AMMINISTRATIVO, "ufficiodipiano.amministrativo"),
+    (Role.DIRIGENTE, "ufficiodipiano.dirigente"),
 ]
 
 
@@ -84,11 +93,16 @@ def demo_seed() -> DemoSummary:
     summary.accounts.append(
         _account(rng, "coordinatore.empolese", Role.COORDINATORE_ZONA, zona.ente)
     )
+    # The zone's own generator, so the comuni's content stays what it was before the zone
+    # managed services itself.
+    zona_rng = random.Random(2027)  # noqa: S311 - stable demo data
+    for role, local in UFFICIO_DI_PIANO:
+        summary.accounts.append(_account(zona_rng, local, role, zona.ente))
     summary.accounts.append(
         _account(rng, "osservatore.toscana", Role.OSSERVATORE_REGIONALE, regione.ente)
     )
 
-    _fill_comuni(rng, comuni)
+    _fill_comuni(rng, comuni, zona_rng=zona_rng)
 
     admin_email = f"admin@{EMAIL_DOMAIN}"
     if not User.objects.filter(email=admin_email).exists():
@@ -98,15 +112,18 @@ def demo_seed() -> DemoSummary:
     return summary
 
 
-def _fill_comuni(rng: random.Random, comuni: dict[str, Comune]) -> None:
-    """Case work and administration in every comune, the zone's plan, and the zone's
-    statistics, through the same services the pages call."""
+def _fill_comuni(rng: random.Random, comuni: dict[str, Comune], *,
+                 zona_rng: random.Random) -> None:
+    """Case work and administration in every comune and in the zone (the services it
+    manages itself), the zone's plan, and the zone's statistics, through the same services
+    the pages call."""
     from django_tenants.utils import tenant_context
 
     from services.home.demo import demo_comune_amministrazione, demo_comune_casework
 
     zona = next(iter(comuni.values())).zona
-    voce = _demo_piano(zona)
+    voci = _demo_piano(zona)
+    voce = voci.get("1.1")
     for comune in comuni.values():
         members = {m.role: m.user for m in comune.ente.memberships.select_related("user")}
         assistente = members[Role.ASSISTENTE_SOCIALE]
@@ -119,15 +136,54 @@ def _fill_comuni(rng: random.Random, comuni: dict[str, Comune]) -> None:
                     ente=comune.ente, assistente=assistente, dirigente=members[Role.DIRIGENTE],
                     amministrativo=members.get(Role.AMMINISTRATIVO, members[Role.DIRIGENTE]),
                     voce_piano=voce, rng=rng)
+    _fill_zona(zona_rng, zona, comuni, voce_piano=voci.get(VOCE_GESTIONE_ASSOCIATA))
     from zone.statistiche.services import store_refresh_comune
 
     for comune in comuni.values():
         store_refresh_comune(comune=comune)
 
 
-def _demo_piano(zona: Zona) -> object:
-    """The zone's three-year plan with its sources and two lines; returns the line the
-    comuni's determine for economic help fund."""
+def _fill_zona(rng: random.Random, zona: Zona, comuni: dict[str, Comune], *,
+               voce_piano: object | None) -> None:
+    """The services the ufficio di piano manages itself for all its comuni, in the zone's
+    own schema: people resident in the comuni, case files, interventions with their
+    payments, a determina on the plan's line and a liquidazione."""
+    from django_tenants.utils import tenant_context
+
+    from services.home.demo import Luogo, demo_zona_amministrazione, demo_zona_casework
+
+    members = {m.role: m.user for m in zona.ente.memberships.select_related("user")}
+    if any(role not in members for role, _local in UFFICIO_DI_PIANO):
+        return
+    residenze = [Luogo(c.name, c.istat_code, c.provincia) for c in comuni.values()]
+    with tenant_context(zona.ente):
+        demo_zona_casework(assistente=members[Role.ASSISTENTE_SOCIALE], residenze=residenze,
+                           rng=rng)
+        demo_zona_amministrazione(
+            assistente=members[Role.ASSISTENTE_SOCIALE], dirigente=members[Role.DIRIGENTE],
+            amministrativo=members[Role.AMMINISTRATIVO], voce_piano=voce_piano)
+
+
+# The zone's three-year plan: code, description, target area, INPS code (none for a line
+# spanning services of different codes), what each source (by type) puts on the line. The
+# comuni's determine for economic help fund 1.1; the zone's own determina for the services
+# it manages itself funds 3.1.
+VOCE_GESTIONE_ASSOCIATA = "3.1"
+PIANO_VOCI = [
+    ("1.1", "Contributi economici a nuclei in difficoltà", "poverta", "A1.02",
+     {"poverta": "60000.00", "comuni": "40000.00"}),
+    ("2.1", "Assistenza domiciliare agli anziani", "anziani", None,
+     {"fnps": "120000.00", "comuni": "30000.00"}),
+    (VOCE_GESTIONE_ASSOCIATA,
+     "Affidi familiari ed educativa domiciliare per i minori (gestione associata)",
+     "famiglia_minori", None, {"fnps": "35000.00", "comuni": "15000.00"}),
+]
+
+
+def _demo_piano(zona: Zona) -> dict[str, object]:
+    """The zone's three-year plan with its sources and lines; returns the lines by code.
+    A line missing from a plan an earlier demo created is added, unless the plan is
+    closed."""
     from datetime import date
     from decimal import Decimal
 
@@ -137,23 +193,25 @@ def _demo_piano(zona: Zona) -> object:
     from zone.piano.services import fonte_create, piano_create, voce_create
 
     anno = date.today().year
-    piano = Piano.objects.filter(zona=zona).first()
-    if piano is not None:
-        return piano.voci.order_by("codice").first()
-    coordinatore = zona.ente.memberships.select_related("user").first()
+    coordinatore = zona.ente.memberships.filter(role=Role.COORDINATORE_ZONA).select_related(
+        "user").first()
     actor = Actor(coordinatore.user if coordinatore else None, "127.0.0.1")
-    piano = piano_create(actor=actor, zona=zona, titolo=f"Piano di zona {anno}-{anno + 2}",
-                         anno_inizio=anno, anno_fine=anno + 2, stato=Piano.Stato.APPROVATO,
-                         atto_approvazione="Delibera della conferenza dei sindaci n. 4")
-    fnps = fonte_create(actor=actor, piano=piano, tipo="fnps", nome="")
-    poverta = fonte_create(actor=actor, piano=piano, tipo="poverta", nome="")
-    comuni = fonte_create(actor=actor, piano=piano, tipo="comuni", nome="")
-    codice = CodicePrestazione.objects.filter(codice="A1.02").first()
-    voce = voce_create(actor=actor, piano=piano, codice="1.1",
-                       descrizione="Contributi economici a nuclei in difficoltà",
-                       area_target="poverta", codice_prestazione=codice,
-                       importi={poverta: Decimal("60000.00"), comuni: Decimal("40000.00")})
-    voce_create(actor=actor, piano=piano, codice="2.1",
-                descrizione="Assistenza domiciliare agli anziani", area_target="anziani",
-                importi={fnps: Decimal("120000.00"), comuni: Decimal("30000.00")})
-    return voce
+    piano = Piano.objects.filter(zona=zona).first()
+    if piano is None:
+        piano = piano_create(actor=actor, zona=zona, titolo=f"Piano di zona {anno}-{anno + 2}",
+                             anno_inizio=anno, anno_fine=anno + 2, stato=Piano.Stato.APPROVATO,
+                             atto_approvazione="Delibera della conferenza dei sindaci n. 4")
+        for tipo in ("fnps", "poverta", "comuni"):
+            fonte_create(actor=actor, piano=piano, tipo=tipo, nome="")
+    fonti = {f.tipo: f for f in piano.fonti.all()}
+    voci: dict[str, object] = {v.codice: v for v in piano.voci.all()}
+    for codice, descrizione, area, prestazione, importi in PIANO_VOCI:
+        if codice in voci or piano.stato == Piano.Stato.CHIUSO:
+            continue
+        voci[codice] = voce_create(
+            actor=actor, piano=piano, codice=codice, descrizione=descrizione, area_target=area,
+            codice_prestazione=CodicePrestazione.objects.filter(codice=prestazione).first()
+            if prestazione else None,
+            importi={fonti[tipo]: Decimal(importo) for tipo, importo in importi.items()
+                     if tipo in fonti})
+    return voci
