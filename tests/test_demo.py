@@ -57,9 +57,9 @@ def test_demo_seed_is_complete_and_idempotent(cast):
         liquidazione = Liquidazione.objects.get()
         assert determina.importo_liquidato == liquidazione.importo_totale > 0
     # The zone sees the spending on its plan line through the reporting store.
-    spesa = FattoSpesa.objects.get(comune__name="Empoli")
+    spesa = FattoSpesa.objects.get(gestore=empoli)
     assert spesa.importo_liquidato == liquidazione.importo_totale
-    assert FattoIntervento.objects.filter(comune__zona=zona).count() == 4
+    assert FattoIntervento.objects.filter(gestore__comune__zona=zona).count() == 4
     with tenant_context(empoli):
         content = (Persona.objects.count(), Cartella.objects.count(), Intervento.objects.count())
 
@@ -110,6 +110,13 @@ def test_demo_zone_manages_services_itself(cast):
         pagati = Pagamento.objects.filter(stato=Pagamento.Stato.LIQUIDATO)
         assert pagati.count() == liquidazione.righe.count()
         assert Pagamento.objects.filter(stato=Pagamento.Stato.DA_LIQUIDARE).exists()
+        n_interventi = Intervento.objects.count()
+    # The reporting store holds the zone's own interventions, each counted for the comune
+    # where the person lives: every comune of the zone has some.
+    fatti = FattoIntervento.objects.filter(gestore=zona.ente)
+    assert fatti.count() == n_interventi
+    assert set(fatti.values_list("comune__istat_code", flat=True)) == istat
+    assert FattoSpesa.objects.get(gestore=zona.ente).voce_piano == voce.public_id
     dirigente = User.objects.get(email="ufficiodipiano.dirigente@demo.ambito.example")
     response = client_for(dirigente, zona.ente).get("/")
     assert response.status_code == 200

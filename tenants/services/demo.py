@@ -137,10 +137,11 @@ def _fill_comuni(rng: random.Random, comuni: dict[str, Comune], *,
                     amministrativo=members.get(Role.AMMINISTRATIVO, members[Role.DIRIGENTE]),
                     voce_piano=voce, rng=rng)
     _fill_zona(zona_rng, zona, comuni, voce_piano=voci.get(VOCE_GESTIONE_ASSOCIATA))
-    from zone.statistiche.services import store_refresh_comune
+    from zone.statistiche.services import enti_della_zona, store_refresh_ente
 
-    for comune in comuni.values():
-        store_refresh_comune(comune=comune)
+    # The comuni's schemas and the zone's own (its services in gestione associata).
+    for ente in enti_della_zona(zona.pk):
+        store_refresh_ente(ente=ente)
 
 
 def _fill_zona(rng: random.Random, zona: Zona, comuni: dict[str, Comune], *,
