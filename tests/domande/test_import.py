@@ -207,3 +207,25 @@ def test_bad_xml_is_refused_at_upload(cast, carica, testo, message):
     assert message in response.content.decode()
     with tenant_context(cast.comune_a.ente):
         assert not ImportProtocollo.objects.exists()
+
+
+@pytest.mark.parametrize(("testo", "atteso"), [
+    ("8.500,50", "8500.50"), ("8500,5", "8500.50"), ("2.500", "2500.00"), ("2500.50", "2500.50"),
+    ("€ 1 250,00", "1250.00"), ("", None),
+])
+def test_amounts_are_read_as_the_forms_read_them(testo, atteso):
+    from services.domande.importer.tracciato import _importo
+
+    valore = _importo(testo, "valore ISEE")
+    assert (None if valore is None else f"{valore:.2f}") == atteso
+
+
+@pytest.mark.parametrize(("testo", "motivo"), [
+    ("12,34,5", "non è un importo valido"), ("1,234.56", "non è un importo valido"),
+    ("abc", "non è un importo valido"), ("10,505", "più di due decimali"),
+])
+def test_an_unreadable_amount_rejects_the_row_with_its_reason(testo, motivo):
+    from services.domande.importer.tracciato import RigaNonValida, _importo
+
+    with pytest.raises(RigaNonValida, match=motivo):
+        _importo(testo, "valore ISEE")

@@ -15,12 +15,13 @@ import re
 import xml.etree.ElementTree as ET  # noqa: S405 - DTDs and entities are refused before parsing
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from services.core.codice_fiscale import normalize_codice_fiscale
 from services.core.errors import ValidationFailed
+from services.core.forms import NumeroNonLeggibile, parse_numero
 from services.core.text import fold
 
 SEPARATORE = ";"
@@ -117,20 +118,20 @@ def _data(valore: str, etichetta: str, *, obbligatoria: bool = False) -> date | 
 
 
 def _importo(valore: str, etichetta: str) -> Decimal | None:
-    valore = valore.strip().replace("€", "").replace(" ", "")
+    """An amount read as the forms read it (``services.core.forms.parse_numero``):
+    ``2.500,00``, ``2500,00``, ``2500.00``, ``€ 1.250``."""
+    valore = valore.strip()
     if not valore:
         return None
-    if "," in valore:
-        valore = valore.replace(".", "").replace(",", ".")
     try:
-        importo = Decimal(valore)
-    except InvalidOperation as exc:
+        importo = parse_numero(valore)
+    except NumeroNonLeggibile as exc:
         raise RigaNonValida(_("Il %(what)s «%(v)s» non è un importo valido.")
                             % {"what": etichetta, "v": valore}) from exc
-    if not importo.is_finite():
-        raise RigaNonValida(_("Il %(what)s «%(v)s» non è un importo valido.")
+    if importo != importo.quantize(Decimal("0.01")):
+        raise RigaNonValida(_("Il %(what)s «%(v)s» ha più di due decimali.")
                             % {"what": etichetta, "v": valore})
-    return importo.quantize(Decimal("0.01"))
+    return importo
 
 
 def _riga(numero: int, grezza: str, campi: dict[str, str]) -> RigaProtocollo:
