@@ -127,10 +127,31 @@ def test_lines_a_comune_can_pick(cast, plan):
 
 def test_the_example_regional_form_is_filled_from_the_plan(cast, spesa):
     modelli = list(modelli_per_zona(cast.zona))
-    assert len(modelli) == 1
+    assert [m.regione_istat for m in modelli] == ["10", "00"]  # the region's, then national
     assert modelli[0].esempio
     righe = {c.riga.etichetta: c.importo for c in compila_modello(modelli[0], prospetto(spesa.piano))}
     assert righe["Fondo nazionale politiche sociali"] == D("13333.33")
     assert righe["Anziani — impegnato"] == D("1200.01")
     assert righe["Povertà, disagio adulti e senza dimora — impegnato"] == D("50.00")
     assert righe["Fondo non autosufficienze — liquidato"] == D("200.00")
+
+
+def test_the_national_funds_form_is_filled_per_fund_and_area(cast, spesa):
+    """The Ministry's reporting on national funds, for every ambito whatever its region:
+    each fund's total, and its share of each area's spending, to the cent."""
+    modello = next(m for m in modelli_per_zona(cast.zona) if m.regione_istat == "00")
+    p = prospetto(spesa.piano)
+    righe = {(c.riga.sezione[:1], c.riga.etichetta): c.importo
+             for c in compila_modello(modello, p)}
+    fnps, fna = p.per_fonte[spesa.fnps.pk], p.per_fonte[spesa.fna.pk]
+    assert righe[("A", "Totale del fondo — programmato")] == fnps.programmato == D("13333.33")
+    assert righe[("A", "Totale del fondo — impegnato")] == fnps.impegnato
+    assert righe[("C", "Totale del fondo — liquidato")] == fna.liquidato == D("200.00")
+    # a fund's areas add up to its total
+    for lettera in "ABCD":
+        for misura in ("programmato", "impegnato", "liquidato"):
+            per_area = sum((v for (s, e), v in righe.items()
+                            if s == lettera and not e.startswith("Totale") and e.endswith(misura)),
+                           D(0))
+            assert per_area == righe[(lettera, f"Totale del fondo — {misura}")], (lettera, misura)
+    assert righe[("A", "Anziani — impegnato")] == D("800.01")  # FNPS's 2/3 of 1200.01

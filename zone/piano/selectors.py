@@ -61,8 +61,15 @@ def voci_della_zona(zona_id: int, *, anno: int | None = None) -> list[VocePiano]
     )
 
 
+# Forms every ambito owes whatever its region (the Ministry's, on national funds).
+NAZIONALE = "00"
+
+
 def modelli_per_zona(zona: Zona) -> QuerySet[ModelloRendiconto]:
-    return ModelloRendiconto.objects.filter(regione_istat=zona.regione.istat_code)
+    """The region's own forms, then the national ones."""
+    return ModelloRendiconto.objects.filter(
+        regione_istat__in=[zona.regione.istat_code, NAZIONALE]
+    ).order_by("-regione_istat", "codice")
 
 
 def get_modello(zona: Zona, public_id: str) -> ModelloRendiconto:
