@@ -155,8 +155,9 @@ def aggiornamenti_in_coda(*, zona_id: int) -> int:
 
 @transaction.atomic
 def aggiornamento_avvia(*, actor: Actor, zona: Zona, completo: bool = False) -> int:
-    """The coordinator asks for a refresh now: the zone's comuni are marked as queued (what
-    the page shows until the workers start) and the fan-out task is queued after commit."""
+    """The coordinator asks for a refresh now: the zone's schemas (its comuni's and its own)
+    are marked as queued (what the page shows until the workers start) and the fan-out task
+    is queued after commit."""
     from .tasks import refresh_zona
 
     n = aggiornamenti_in_coda(zona_id=zona.pk)
