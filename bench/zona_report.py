@@ -1,5 +1,8 @@
 """The zone's reporting store at scale: a zone of N comuni (default 30) with M interventions
-each (default 50,000). Prints figures; asserts only that the store and the plain loop agree.
+each (default 50,000), and as many again in the zone's own schema (services it manages
+itself, gestione associata: its people live in the comuni, 5% outside the zone, and its
+facts are counted for the comune of residence). Prints figures; asserts only that the store
+and the plain loop agree.
 
     PYTHONPATH=.:platform DATABASE_URL=postgres://... nice .venv/bin/python bench/zona_report.py [N] [M]
 
@@ -130,6 +133,24 @@ def _fill(schema: str, k: int, n_interventi: int, codici: list[int]) -> None:
     connection.set_schema_to_public()
 
 
+def _residenze(schema: str, comuni_istat: list[str]) -> None:
+    """The zone's own people live in its comuni (one in twenty outside the zone)."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(f'SET search_path TO "{schema}", public')
+        c.execute(
+            "INSERT INTO anagrafica_indirizzo (public_id, created_at, updated_at, persona_id, "
+            "tipo, via, civico, cap, comune, comune_istat, provincia, dal, search_text) "
+            "SELECT gen_random_uuid(), now() - interval '2 days', now() - interval '2 days', "
+            "p.id, 'residenza', 'Via Roma', '1', '', 'Comune', "
+            "CASE WHEN p.id %% 20 = 0 THEN '058091' "
+            "ELSE (%s::text[])[1 + p.id %% %s] END, '', date '2000-01-01', '' "
+            "FROM anagrafica_persona p", [comuni_istat, len(comuni_istat)])
+        c.execute(f'ANALYZE "{schema}".anagrafica_indirizzo')
+    connection.set_schema_to_public()
+
+
 def _change_one_percent(schema: str, n_interventi: int) -> int:
     """1% of the interventions change (a quarter cancelled, the rest re-dated within their
     month), and 1% of the lines of liquidazione are cancelled."""
@@ -166,12 +187,17 @@ def main(n_comuni: int, n_interventi: int) -> None:
 
     from tenants.models import Comune, Zona
     from tenants.services.platform import platform_bootstrap
-    from tenants.services.provisioning import comune_create, regione_create, zona_create
+    from tenants.services.provisioning import (
+        comune_create,
+        regione_create,
+        zona_create,
+        zona_set_capofila,
+    )
     from zone import aggregation
     from zone.catalogo.models import CodicePrestazione, Edizione
     from zone.statistiche.models import FattoIntervento, FattoLiquidazione
     from zone.statistiche.selectors import in_cache, report_zona, versione_zona
-    from zone.statistiche.services import store_refresh_comune
+    from zone.statistiche.services import store_refresh_ente
 
     with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
@@ -190,38 +216,44 @@ def main(n_comuni: int, n_interventi: int) -> None:
         for k in range(n_comuni):
             comune_create(istat_code=f"{900000 + k:06d}", name=f"Comune {k:02d}",
                           zona_code="BENCH", slug=f"comune-{k}", population=5_000 + 1_000 * k)
+        zona_set_capofila(zona_code="BENCH", comune_istat="900000")
         t_prov = time.perf_counter() - t0
+        zona = Zona.objects.select_related("ente").get(code="BENCH")
         comuni = list(Comune.objects.filter(zona=zona).select_related("ente").order_by("name"))
+        enti = [c.ente for c in comuni] + [zona.ente]
         t0 = time.perf_counter()
-        for k, comune in enumerate(comuni):
-            _fill(comune.ente.schema_name, k, n_interventi, codici)
+        for k, ente in enumerate(enti):
+            _fill(ente.schema_name, k, n_interventi, codici)
+        _residenze(zona.ente.schema_name, [c.istat_code for c in comuni])
         t_fill = time.perf_counter() - t0
-        print(f"zone: {n_comuni} comuni x {n_interventi} interventions "
-              f"(+ payments and lines of liquidazione for those under way or concluded)")
+        print(f"zone: {n_comuni} comuni x {n_interventi} interventions, and as many in the "
+              f"zone's own schema (+ payments and lines of liquidazione for those under way "
+              f"or concluded)")
         print(f"provisioning: {t_prov:.1f} s; generating rows: {t_fill:.1f} s")
 
         def refresh(**kw: bool) -> tuple[float, list[float], int]:
             per = []
             written = 0
             t = time.perf_counter()
-            for comune in comuni:
+            for ente in enti:
                 ti = time.perf_counter()
-                agg = store_refresh_comune(comune=comune, **kw)
+                agg = store_refresh_ente(ente=ente, **kw)
                 per.append(time.perf_counter() - ti)
                 written += agg.righe_scritte + agg.righe_rimosse
             return time.perf_counter() - t, per, written
 
         total, per, written = refresh(completo=True)
-        print(f"refresh from scratch: {total:.1f} s total ({statistics.median(per):.2f} s median "
-              f"per comune), {written} facts written; store: "
+        print(f"refresh from scratch: {total:.1f} s total ({statistics.median(per[:-1]):.2f} s "
+              f"median per comune, {per[-1]:.2f} s the zone's own schema with the residence "
+              f"of each person), {written} facts written; store: "
               f"{FattoIntervento.objects.count()} interventions, "
               f"{FattoLiquidazione.objects.count()} lines of liquidazione")
         total, per, written = refresh()
         print(f"incremental refresh, nothing changed: {total:.1f} s total, {written} facts written")
-        changed = sum(_change_one_percent(c.ente.schema_name, n_interventi) for c in comuni)
+        changed = sum(_change_one_percent(e.schema_name, n_interventi) for e in enti)
         total, per, written = refresh()
         print(f"incremental refresh after {changed} source rows changed (1%): {total:.1f} s "
-              f"total ({statistics.median(per):.2f} s median per comune), {written} facts written")
+              f"total ({statistics.median(per):.2f} s median per schema), {written} facts written")
 
         anno = 2025
         store_times, warm_times, loop_times = [], [], []
@@ -235,7 +267,7 @@ def main(n_comuni: int, n_interventi: int) -> None:
             warm_times.append(time.perf_counter() - t)
         for _ in range(5):
             t = time.perf_counter()
-            loop = aggregation.report_diretto(comuni, anno=anno)
+            loop = aggregation.report_diretto(comuni, anno=anno, zona=zona)
             loop_times.append(time.perf_counter() - t)
             connection.set_schema_to_public()
         assert store.liquidato == loop.liquidato, (store.liquidato, loop.liquidato)
@@ -247,7 +279,7 @@ def main(n_comuni: int, n_interventi: int) -> None:
         print(f"  page, cached per store version (first call computes): median "
               f"{statistics.median(warm_times) * ms:.1f} ms, p95 {_p95(warm_times) * ms:.1f} ms "
               f"(n={len(warm_times)})")
-        print(f"  plain loop over {n_comuni} schemas: median "
+        print(f"  plain loop over {len(enti)} schemas: median "
               f"{statistics.median(loop_times) * ms:.0f} ms, p95 {_p95(loop_times) * ms:.0f} ms "
               f"(n={len(loop_times)})")
         print(f"  ratio loop / store, uncached (median): "
