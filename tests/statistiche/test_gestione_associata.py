@@ -177,3 +177,28 @@ def test_a_zone_without_capofila_is_reported_not_guessed(cast, zona_dati):
     assert not FattoIntervento.objects.filter(gestore=cast.zona.ente).exists()
     # the comuni went on
     assert Aggiornamento.objects.get(comune=cast.comune_a).stato == "completato"
+
+
+def test_zone_and_comune_pages_show_the_zones_own_share(cast, zona_dati):
+    from tests.conftest import client_for
+    from tests.statistiche.test_pages import _url
+
+    refresh_zona.delay(cast.zona.pk)
+    report = selectors.report_zona(cast.zona, 2025)
+    assert (report.gestione_associata.interventi, report.gestione_associata.persone,
+            report.gestione_associata.liquidato) == (4, 4, D("2000.00"))
+    html = client_for(cast.coordinatore, cast.zona.ente).get(
+        _url("statistiche_zona", "zona") + "?anno=2025").content.decode()
+    assert 'id="zona-gestione-associata"' in html
+    assert "4 persone, 4 interventi, € 2.000,00 liquidati" in html
+    # Assisi: the one resident the zone follows; Perugia, the capofila: its resident and the
+    # two the zone cannot place (outside the zone, no residence)
+    confronto = selectors.confronto_comune(cast.comune_b, 2025)
+    assert (confronto.gestione_associata.persone, confronto.gestione_associata.liquidato) == (
+        1, D("500.00"))
+    confronto = selectors.confronto_comune(cast.comune_a, 2025)
+    assert (confronto.gestione_associata.persone, confronto.gestione_associata.liquidato) == (
+        3, D("1500.00"))
+    html = client_for(cast.by_role["dirigente"], cast.comune_a.ente).get(
+        _url("statistiche_comune", "comune") + "?anno=2025").content.decode()
+    assert 'id="comune-gestione-associata"' in html

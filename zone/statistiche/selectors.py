@@ -108,6 +108,18 @@ def _righe(comuni: list[int], anno: int | None, dim: str,
     return sorted(out.values(), key=lambda r: (r.etichetta or "", str(r.chiave)))
 
 
+def gestione_associata(comuni: Iterable[int], anno: int | None, zona_ente_id: int) -> Riga:
+    """What the zone did itself (its own schema) among the given comuni's figures."""
+    ids = list(comuni)
+    base = serviti(ids, anno).filter(gestore_id=zona_ente_id).aggregate(
+        persone=Count("persona_hash", distinct=True), interventi=Count("id"))
+    totale = liquidato(ids, anno).filter(gestore_id=zona_ente_id).aggregate(
+        t=Sum("importo"))["t"]
+    return Riga("gestione_associata", _("Ufficio di piano (gestione associata)"),
+                persone=base["persone"], interventi=base["interventi"],
+                liquidato=totale or ZERO)
+
+
 @dataclass
 class ReportZona:
     anno: int | None
@@ -119,6 +131,8 @@ class ReportZona:
     per_area: list[Riga]
     per_comune: list[Riga]
     per_mese: list[Riga]
+    # Of the figures above, what the zone's own services account for.
+    gestione_associata: Riga | None = None
 
 
 def _nomi_codici(codici: Iterable[str]) -> dict[str, str]:
@@ -151,6 +165,7 @@ def report_zona(zona: Zona, anno: int | None) -> ReportZona:
         per_area=_righe(ids, anno, "area_target", AREE),
         per_comune=_righe(ids, anno, "comune_id", comuni),
         per_mese=sorted(per_mese, key=lambda r: r.chiave or 0),
+        gestione_associata=gestione_associata(ids, anno, zona.ente_id),
     )
 
 
@@ -315,6 +330,8 @@ class ConfrontoComune:
     comune: Riga
     media_zona: Riga
     per_area: list[tuple[str, int, Decimal]]  # area, comune's people, zone's average people
+    # Of the comune's figures, the services the zone manages itself for its residents.
+    gestione_associata: Riga | None = None
 
 
 def confronto_comune(comune: Comune, anno: int | None) -> ConfrontoComune:
@@ -341,6 +358,8 @@ def confronto_comune(comune: Comune, anno: int | None) -> ConfrontoComune:
          (Decimal(aree_zona.get(a, 0)) / k).quantize(Decimal("0.1")))
         for a in sorted(set(aree_mie) | set(aree_zona), key=lambda a: AREE.get(a, a))
     ]
+    zona_ente_id = Zona.objects.values_list("ente_id", flat=True).get(pk=comune.zona_id)
     return ConfrontoComune(anno=anno, anni=anni_disponibili(zona_ids), comune=mio,
-                           media_zona=media, per_area=per_area)
+                           media_zona=media, per_area=per_area,
+                           gestione_associata=gestione_associata([comune.pk], anno, zona_ente_id))
 
