@@ -34,13 +34,24 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    CharField,
+    Exists,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from tenants.models import Comune, Ente, Zona
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 # Rows written by a transaction still open when a refresh starts carry an updated_at older
 # than the watermark the refresh records; reading this much further back catches them (the
@@ -137,16 +148,21 @@ def _changed(since: datetime | None, *paths: str) -> Q:
     return q
 
 
-def _interventi(since: datetime | None, residenza: bool = False) -> list[Row]:
-    from services.interventi.models import Intervento
-
+def _di_persone(qs: QuerySet[M], since: datetime | None, residenza: bool) -> QuerySet[M]:
+    """Rows about a person (an intervention, an application) changed since ``since``: the
+    row, its person or its service; for a zone's own rows also a move of the person, and
+    the ISTAT code of where the person lives now."""
     changed = _changed(since, "", "persona__", "servizio__")
     if residenza and since is not None:
         changed |= _trasferiti(since, "persona_id")
-    qs = Intervento.objects.filter(changed)
-    if residenza:
-        qs = qs.annotate(residenza_istat=_residenza("persona_id"))
-    rows = qs.values(
+    qs = qs.filter(changed)
+    return qs.annotate(residenza_istat=_residenza("persona_id")) if residenza else qs
+
+
+def _interventi(since: datetime | None, residenza: bool = False) -> list[Row]:
+    from services.interventi.models import Intervento
+
+    rows = _di_persone(Intervento.objects.all(), since, residenza).values(
         "public_id", "stato", "tipo", "area_target", "data_inizio", "data_fine", "proposto_il",
         "importo_totale", "persona__public_id", "persona__codice_fiscale", "persona__sesso",
         "persona__data_nascita", "servizio__codice_prestazione__codice",
@@ -239,13 +255,7 @@ def _liquidazioni(since: datetime | None, residenza: bool = False) -> list[Row]:
 def _domande(since: datetime | None, residenza: bool = False) -> list[Row]:
     from services.domande.models import Domanda
 
-    changed = _changed(since, "", "persona__", "servizio__")
-    if residenza and since is not None:
-        changed |= _trasferiti(since, "persona_id")
-    qs = Domanda.objects.filter(changed)
-    if residenza:
-        qs = qs.annotate(residenza_istat=_residenza("persona_id"))
-    rows = qs.values(
+    rows = _di_persone(Domanda.objects.all(), since, residenza).values(
         "public_id", "stato", "data_protocollo", "esito_il", "persona__public_id",
         "persona__codice_fiscale", "servizio__area_target",
         "servizio__codice_prestazione__codice", "servizio__voce_nomenclatore__codice",
