@@ -212,6 +212,8 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
         services = [
             MenuItem(_("Indicatori"), "indicatori_regione",
                      capability="view_region_indicators", icon="it-chart-line"),
+            MenuItem(_("Modelli di rendicontazione"), "modelli_regione",
+                     capability="manage_modelli_rendiconto", icon="it-files"),
         ]
     return [
         MenuItem(home_label, "home", capability="view_home", icon="it-pa"),

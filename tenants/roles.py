@@ -53,6 +53,8 @@ class Capability(models.TextChoices):
     VIEW_ZONE_REPORTS = "view_zone_reports", _("Consultare i report dell'ambito")
     MANAGE_PIANO_ZONA = "manage_piano_zona", _("Gestire il piano di zona")
     VIEW_REGION_INDICATORS = "view_region_indicators", _("Consultare gli indicatori regionali")
+    MANAGE_MODELLI_RENDICONTO = "manage_modelli_rendiconto", _(
+        "Configurare i modelli di rendicontazione della regione")
     MANAGE_SERVIZI_ZONALI = "manage_servizi_zonali", _(
         "Gestire i servizi specialistici dell'ambito e rispondere agli invii dei comuni")
 
@@ -113,7 +115,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {C.VIEW_HOME, C.VIEW_AUDIT, C.MANAGE_MEMBERS, C.VIEW_ZONE_REPORTS, C.MANAGE_PIANO_ZONA,
          C.MANAGE_SERVIZI_ZONALI}
     ),
-    Role.OSSERVATORE_REGIONALE: frozenset({C.VIEW_HOME, C.VIEW_REGION_INDICATORS}),
+    Role.OSSERVATORE_REGIONALE: frozenset(
+        {C.VIEW_HOME, C.VIEW_REGION_INDICATORS, C.MANAGE_MODELLI_RENDICONTO}
+    ),
 }
 
 

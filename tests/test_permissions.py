@@ -33,6 +33,13 @@ COMUNE_PAGES = {
     "/pai/approvazioni/": "approve_pai",
     "/trasferimenti/": "manage_cartella",
 }
+# The region's work pages, by the capability they declare.
+REGIONE_PAGES = {
+    "/indicatori/": "view_region_indicators",
+    "/modelli/": "manage_modelli_rendiconto",
+    "/modelli/nuovo/": "manage_modelli_rendiconto",
+    "/modelli/copia/": "manage_modelli_rendiconto",
+}
 COMUNE_ROLES = [r for r in Role if r not in (Role.COORDINATORE_ZONA, Role.OSSERVATORE_REGIONALE)]
 
 
@@ -74,12 +81,23 @@ def test_region_pages_for_the_observer(cast, path):
     assert response.status_code == expected
 
 
-def test_the_table_above_matches_what_views_declare(cast):
+@pytest.mark.parametrize("path", list(REGIONE_PAGES))
+def test_region_work_pages_for_the_observer(cast, path):
+    response = client_for(cast.osservatore, cast.regione.ente).get(path)
+    assert response.status_code == (200 if _allowed(Role.OSSERVATORE_REGIONALE,
+                                                    REGIONE_PAGES[path]) else 403)
+
+
+@pytest.mark.parametrize(("urlconf", "table"), [
+    ("ambito.urls.comune", {**PAGES, **COMUNE_PAGES}),
+    ("ambito.urls.regione", {**PAGES, **REGIONE_PAGES}),
+])
+def test_the_table_above_matches_what_views_declare(cast, urlconf, table):
     from django.urls import set_urlconf
 
-    set_urlconf("ambito.urls.comune")
+    set_urlconf(urlconf)
     try:
-        for path, capability in {**PAGES, **COMUNE_PAGES}.items():
+        for path, capability in table.items():
             view = resolve(path).func
             declared = getattr(view, "required_capability", None) or getattr(
                 getattr(view, "view_class", None), "required_capability", None

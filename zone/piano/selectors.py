@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from services.core.errors import NotFound
 
@@ -15,7 +15,7 @@ from .models import ZERO, ModelloRendiconto, Piano, QuotaComune, RigaModello, Vo
 from .spesa import Prospetto
 
 if TYPE_CHECKING:
-    from tenants.models import Comune, Zona
+    from tenants.models import Comune, Regione, Zona
 
 
 def piani_della_zona(zona: Zona) -> QuerySet[Piano]:
@@ -105,3 +105,57 @@ def compila_modello(modello: ModelloRendiconto, p: Prospetto) -> list[RigaCompil
             totale += sum((getattr(i, riga.misura) for i in importi), ZERO)
         out.append(RigaCompilata(riga=riga, importo=totale))
     return out
+
+
+# The region's side: the forms it configures for its zones, and the preview on a zone's plan.
+
+
+def modelli_della_regione(regione: Regione) -> QuerySet[ModelloRendiconto]:
+    """The region's own forms, then the national ones (which the region only reads)."""
+    return (ModelloRendiconto.objects.filter(regione_istat__in=[regione.istat_code, NAZIONALE])
+            .annotate(n_righe=Count("righe")).order_by("-regione_istat", "codice"))
+
+
+def modelli_da_copiare(regione: Regione) -> QuerySet[ModelloRendiconto]:
+    """What a region may start a form from: its own, the national ones, and the example
+    structures shipped with the platform (whatever their region)."""
+    return ModelloRendiconto.objects.filter(
+        Q(regione_istat__in=[regione.istat_code, NAZIONALE]) | Q(esempio=True)
+    ).order_by("-regione_istat", "codice")
+
+
+def get_modello_per_regione(regione: Regione, public_id: str, *,
+                            write: bool = False) -> ModelloRendiconto:
+    """A form the region reads (its own or a national one) or, with ``write``, one it may
+    change (its own). Missing or out of reach: the same ``NotFound``."""
+    qs = (ModelloRendiconto.objects.filter(regione_istat=regione.istat_code) if write
+          else modelli_della_regione(regione))
+    modello = qs.filter(public_id=public_id).first()
+    if modello is None:
+        raise NotFound()
+    return modello
+
+
+def get_modello_da_copiare(regione: Regione, public_id: str) -> ModelloRendiconto:
+    modello = modelli_da_copiare(regione).filter(public_id=public_id).first()
+    if modello is None:
+        raise NotFound()
+    return modello
+
+
+def get_riga(modello: ModelloRendiconto, public_id: str) -> RigaModello:
+    riga = modello.righe.filter(public_id=public_id).select_related("modello").first()
+    if riga is None:
+        raise NotFound()
+    return riga
+
+
+def zone_della_regione(regione: Regione) -> QuerySet[Zona]:
+    return regione.zone.order_by("code")
+
+
+def get_zona_della_regione(regione: Regione, public_id: str) -> Zona:
+    zona = zone_della_regione(regione).filter(public_id=public_id).select_related("regione").first()
+    if zona is None:
+        raise NotFound()
+    return zona
