@@ -1,5 +1,6 @@
 """Imports from the comune's population register (anagrafe): one job per uploaded file, and
-the rows it could not take, each with its reason.
+the rows it could not take, each with its reason (the shared fields are in
+services/core/models_import.py).
 
 The counters of a job always add up (a database constraint holds it): every row processed
 so far is created, updated, unchanged or rejected. ``righe_elaborate`` is also where a
@@ -13,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.core.models import BaseModel
+from services.core.models_import import ImportJob, RigaScartataBase
 
 __all__ = ["ImportAnagrafe", "RigaScartata"]
 
@@ -25,39 +26,16 @@ def _percorso_file(instance: ImportAnagrafe, filename: str) -> str:
     return f"{schema}/anagrafe/{timezone.localdate():%Y/%m}/{instance.public_id}.csv"
 
 
-class ImportAnagrafe(BaseModel):
-    class Stato(models.TextChoices):
-        QUEUED = "queued", _("In coda")
-        RUNNING = "running", _("In corso")
-        DONE = "done", _("Completata")
-        FAILED = "failed", _("Non riuscita")
-
+class ImportAnagrafe(ImportJob):
     file = models.FileField(_("file"), upload_to=_percorso_file, max_length=200)
-    nome_file = models.CharField(_("nome del file"), max_length=255)
-    dimensione = models.PositiveBigIntegerField(_("dimensione (byte)"))
-    sha256 = models.CharField(_("impronta SHA-256"), max_length=64, db_index=True)
-    # Users live in the public schema: id and label, no foreign key.
-    caricato_da_id = models.BigIntegerField(_("caricato da"))
-    caricato_da_label = models.CharField(_("caricato da"), max_length=254)
-    ip_address = models.GenericIPAddressField(_("indirizzo IP"), null=True, blank=True)
-
-    stato = models.CharField(_("stato"), max_length=10, choices=Stato.choices,
-                             default=Stato.QUEUED)
-    avanzamento = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
-    messaggio = models.CharField(_("messaggio"), max_length=500, blank=True)
-    righe_totali = models.PositiveIntegerField(_("righe"), default=0)
-    righe_elaborate = models.PositiveIntegerField(_("righe elaborate"), default=0)
     creati = models.PositiveIntegerField(_("persone create"), default=0)
     aggiornati = models.PositiveIntegerField(_("persone aggiornate"), default=0)
     invariati = models.PositiveIntegerField(_("righe senza variazioni"), default=0)
     scartati = models.PositiveIntegerField(_("righe scartate"), default=0)
-    avviata_il = models.DateTimeField(_("avviata il"), null=True, blank=True)
-    terminata_il = models.DateTimeField(_("terminata il"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ImportJob.Meta):
         verbose_name = _("importazione dall'anagrafe")
         verbose_name_plural = _("importazioni dall'anagrafe")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(avanzamento__lte=100),
                                    name="import_anagrafe_avanzamento_max_100"),
@@ -70,32 +48,13 @@ class ImportAnagrafe(BaseModel):
                                    name="import_anagrafe_elaborate_entro_totale"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.nome_file} ({self.created_at:%d/%m/%Y %H:%M})"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.stato in {self.Stato.DONE, self.Stato.FAILED}
-
-
-class RigaScartata(BaseModel):
-    """A row of the file that changed nothing, and why (in Italian, for the operator)."""
-
+class RigaScartata(RigaScartataBase):
     importazione = models.ForeignKey(ImportAnagrafe, on_delete=models.CASCADE,
                                      related_name="righe_scartate")
-    # As Excel numbers it: the header is row 1, the first person row 2.
-    numero_riga = models.PositiveIntegerField(_("riga"))
-    riga = models.TextField(_("contenuto della riga"))
-    motivo = models.CharField(_("motivo"), max_length=500)
 
-    class Meta:
-        verbose_name = _("riga scartata")
-        verbose_name_plural = _("righe scartate")
-        ordering = ["importazione", "numero_riga"]
+    class Meta(RigaScartataBase.Meta):
         constraints = [
             models.UniqueConstraint(fields=["importazione", "numero_riga"],
                                     name="riga_scartata_una_per_riga"),
         ]
-
-    def __str__(self) -> str:
-        return f"Riga {self.numero_riga}: {self.motivo}"

@@ -12,18 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from services.core.errors import AmbitoError, NotFound
+from services.core.views_import import importjob_detail
 from services.core.web import actor_of as _actor
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
 from .forms_import import ImportAnagrafeForm
 from .importer import importazione_avvia, righe_scartate_esporta
-from .importer.selectors import (
-    get_importazione,
-    importazioni_elenco,
-    righe_scartate,
-    stesso_file_gia_importato,
-)
+from .importer.selectors import get_importazione, importazioni_elenco, stesso_file_gia_importato
 from .importer.tracciato import RELAZIONI
 from .models import ImportAnagrafe
 
@@ -66,20 +62,10 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.IMPORT_ANAGRAFE)
 def import_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Progress while the import runs (HTMX polls the status box every second), then the
-    counters and the rejected rows."""
-    importazione = _importazione(public_id)
-    if request.htmx:  # type: ignore[attr-defined]
-        response = render(request, "anagrafica/import/_status.html",
-                          {"importazione": importazione})
-        if importazione.is_finished:
-            # The poll that sees the end reloads the page, which then lists rejected rows.
-            response["HX-Refresh"] = "true"
-        return response
-    scartate = Paginator(righe_scartate(importazione), PER_PAGINA).get_page(
-        request.GET.get("pagina"))
-    return render(request, "anagrafica/import/detail.html",
-                  {"importazione": importazione, "scartate": scartate})
+    return importjob_detail(request, _importazione(public_id),
+                            template="anagrafica/import/detail.html",
+                            template_stato="anagrafica/import/_status.html",
+                            per_pagina=PER_PAGINA)
 
 
 @capability_required(Capability.IMPORT_ANAGRAFE)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from services.core.errors import AmbitoError
+from services.core.views_import import importjob_detail
 from services.core.web import actor_of, form_error
 from tenants.permissions import capability_required
 from tenants.roles import Capability
@@ -52,15 +53,7 @@ def domande_import_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """Progress while the import runs (HTMX polls the status box every second), then the
-    counters and the rejected rows."""
-    importazione = _importazione(public_id)
-    if request.htmx:  # type: ignore[attr-defined]
-        response = render(request, "domande/import/_status.html", {"importazione": importazione})
-        if importazione.is_finished:
-            response["HX-Refresh"] = "true"
-        return response
-    scartate = Paginator(importazione.righe_scartate.order_by("numero_riga"),
-                         PER_PAGINA).get_page(request.GET.get("pagina"))
-    return render(request, "domande/import/detail.html",
-                  {"importazione": importazione, "scartate": scartate})
+    return importjob_detail(request, _importazione(public_id),
+                            template="domande/import/detail.html",
+                            template_stato="domande/import/_status.html",
+                            per_pagina=PER_PAGINA)

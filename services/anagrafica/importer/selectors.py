@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from services.anagrafica.models import ImportAnagrafe, RigaScartata
+from services.anagrafica.models import ImportAnagrafe
 from services.core.errors import NotFound
 
 
@@ -20,10 +20,6 @@ def get_importazione(public_id: UUID | str) -> ImportAnagrafe:
     if importazione is None:
         raise NotFound(_("Importazione non trovata."))
     return importazione
-
-
-def righe_scartate(importazione: ImportAnagrafe) -> QuerySet[RigaScartata]:
-    return importazione.righe_scartate.order_by("numero_riga")
 
 
 def stesso_file_gia_importato(importazione: ImportAnagrafe) -> ImportAnagrafe | None:

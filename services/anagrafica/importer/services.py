@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from services.anagrafica.models import ImportAnagrafe
 from services.anagrafica.services import Actor
 from services.core.audit import audit_log
 from services.core.errors import ValidationFailed
-from services.core.queue import enqueue_on_commit
+from services.core.importjob import importjob_create
 
 from .tracciato import DIMENSIONE_MASSIMA, ESTENSIONE, SEPARATORE, decodifica, intestazione
-
-
-def _label(user: Any) -> str:
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or getattr(user, "email", "") or str(user)
 
 
 def importazione_avvia(*, actor: Actor, file: Any) -> ImportAnagrafe:
@@ -46,24 +38,8 @@ def importazione_avvia(*, actor: Actor, file: Any) -> ImportAnagrafe:
     if not any(riga.strip(" ;\t") for riga in testo.splitlines()[1:]):
         raise ValidationFailed(_("Il file contiene solo l'intestazione, nessuna persona."),
                                field="file")
-    with transaction.atomic():
-        job = ImportAnagrafe(
-            nome_file=nome[:255], dimensione=len(contenuto),
-            sha256=hashlib.sha256(contenuto).hexdigest(),
-            caricato_da_id=actor.user.pk, caricato_da_label=_label(actor.user),
-            ip_address=actor.ip_address,
-        )
-        job.file.save(nome, ContentFile(contenuto), save=False)
-        try:
-            job.save()
-        except Exception:
-            job.file.delete(save=False)
-            raise
-        audit_log(action="anagrafe.importazione_avviata", actor=actor.user, obj=job,
-                  payload={"file": job.nome_file, "sha256": job.sha256},
-                  ip_address=actor.ip_address)
-        enqueue_on_commit(anagrafe_import_task, job.pk)
-    return job
+    return importjob_create(model=ImportAnagrafe, actor=actor, nome=nome, contenuto=contenuto,
+                            azione="anagrafe", task=anagrafe_import_task)
 
 
 def righe_scartate_esporta(*, actor: Actor, importazione: ImportAnagrafe) -> Iterator[list[str]]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from services.anagrafica.models import MembroNucleo
+from services.core import importjob
 from services.core.errors import ValidationFailed
 from services.core.text import fold
 
@@ -99,12 +100,9 @@ class RigaAnagrafe:
 
 
 @dataclass(frozen=True)
-class Scarto:
+class Scarto(importjob.Scarto):
     """A row refused before touching the database."""
 
-    numero: int
-    grezza: str
-    motivo: str
     numero_famiglia: str = ""
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from services.core.codice_fiscale import normalize_codice_fiscale
 from services.core.errors import ValidationFailed
 from services.core.forms import NumeroNonLeggibile, parse_numero
+from services.core.importjob import Scarto
 from services.core.text import fold
 
 SEPARATORE = ";"
@@ -60,13 +61,6 @@ class RigaProtocollo:
     isee_valore: Decimal | None
     isee_tipo: str
     importo_richiesto: Decimal | None
-
-
-@dataclass(frozen=True)
-class Scarto:
-    numero: int
-    grezza: str
-    motivo: str
 
 
 class RigaNonValida(Exception):
