@@ -120,8 +120,26 @@ def domande_new_campi(request: HttpRequest) -> HttpResponse:
                   {"form": _new_form(request), "servizio": _servizio_scelto(request)})
 
 
+def _al_modulo_assegni(request: HttpRequest) -> HttpResponse:
+    """An assegno di maternità / al nucleo is registered by the assegni app, which creates the
+    application and the assegno together (``assegno_create``): the quick entry hands over
+    what was typed instead of registering an application without its assegno."""
+    from services.assegni.forms import BOZZA_SESSIONE, bozza_da
+
+    request.session[BOZZA_SESSIONE] = bozza_da(request.POST)
+    messages.info(request, _("Per un assegno la domanda si registra insieme ai dati "
+                             "dell'assegno: completali qui."))
+    return redirect("assegni_new")
+
+
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        from services.assegni.services import TIPI_SERVIZIO
+
+        scelto = _servizio_scelto(request)
+        if scelto is not None and scelto.tipo in TIPI_SERVIZIO:
+            return _al_modulo_assegni(request)
     form = _new_form(request)
     persona = None
     if request.method == "POST" and form.is_valid():
