@@ -53,6 +53,18 @@ class AssegnoNewForm(DomandaDatiForm, DatiAssegnoForm):
             self.fields.pop(name, None)
 
 
+# What the applications' quick entry hands over when the service chosen is an assegno: the
+# data typed there, kept in the session (not in the URL: ISEE and DSU are personal data).
+BOZZA_SESSIONE = "assegni.bozza"
+CAMPI_BOZZA = ("persona", "servizio", "numero_protocollo", "data_protocollo", "dsu_protocollo",
+               "dsu_anno", "dsu_data", "isee_valore", "isee_tipo", "note")
+
+
+def bozza_da(dati: Any) -> dict[str, str]:
+    """The quick-entry fields the assegno form also has, as typed."""
+    return {n: str(dati.get(n)).strip() for n in CAMPI_BOZZA if str(dati.get(n) or "").strip()}
+
+
 class FiltroForm(forms.Form):
     tipo = forms.ChoiceField(label=_("Tipo"), required=False,
                              choices=[("", _("Tutti")), *Assegno.Tipo.choices])

@@ -4,6 +4,7 @@ outcome is given on the application's page (domande_detail)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -59,10 +60,20 @@ def assegni_list(request: HttpRequest) -> HttpResponse:
                   {"form": form, "pagina": pagina, "query": query.urlencode()})
 
 
+def _persona_della_bozza(value: str | None) -> Persona | None:
+    try:
+        return Persona.objects.filter(public_id=uuid.UUID(str(value)),
+                                      unita_in__isnull=True).first()
+    except ValueError:
+        return None
+
+
 @capability_required(Capability.MANAGE_DOMANDE)
 def assegni_new(request: HttpRequest) -> HttpResponse:
-    form = f.AssegnoNewForm(request.POST or None)
-    persona = None
+    # Coming from the applications' quick entry: what was typed there, once.
+    bozza = request.session.pop(f.BOZZA_SESSIONE, None) if request.method == "GET" else None
+    form = f.AssegnoNewForm(request.POST or None, initial=bozza)
+    persona = _persona_della_bozza(bozza.get("persona")) if bozza else None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         persona = Persona.objects.filter(public_id=d["persona"], unita_in__isnull=True).first()

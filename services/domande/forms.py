@@ -144,6 +144,23 @@ class AssegnaForm(forms.Form):
         self.fields["operatore"].choices = [("", "—"), *operatori]
 
 
+class RiassegnaForm(forms.Form):
+    operatore = forms.TypedChoiceField(label=_("Nuovo assistente sociale"), coerce=int,
+                                       error_messages={
+                                           "required": _("Scegli l'assistente sociale."),
+                                           "invalid_choice": _("L'operatore scelto non è un "
+                                                               "assistente sociale abilitato in "
+                                                               "questo comune.")})
+    motivo = forms.CharField(label=_("Motivo"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Indica il motivo della "
+                                                           "riassegnazione.")})
+
+    def __init__(self, *args: Any, operatori: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operatore"].choices = [("", "—"), *operatori]
+
+
 class ImportProtocolloForm(forms.Form):
     file = forms.FileField(
         label=_("File esportato dal protocollo (CSV o XML)"),

@@ -257,12 +257,79 @@ def domande_assegna(*, actor: Actor, domande: list[Domanda], operatore_id: int) 
             notifica_create(
                 destinatario_id=operatore_id,
                 testo=_("Ti è stata assegnata la domanda n. %(n)s del %(d)s di %(who)s (%(s)s).")
-                % {"n": domanda.numero_protocollo, "d": _gma(domanda.data_protocollo),
-                   "who": domanda.persona.nome_completo, "s": domanda.servizio.nome},
-                link=reverse("domande_detail", kwargs={"public_id": domanda.public_id},
-                             urlconf=str(settings.TENANT_TYPES["comune"]["URLCONF"])),
+                % _descrizione(domanda),
+                link=_link(domanda),
             )
     return domande
+
+
+def _descrizione(domanda: Domanda) -> dict[str, str]:
+    return {"n": domanda.numero_protocollo, "d": _gma(domanda.data_protocollo),
+            "who": domanda.persona.nome_completo, "s": domanda.servizio.nome}
+
+
+def _link(domanda: Domanda) -> str:
+    return reverse("domande_detail", kwargs={"public_id": domanda.public_id},
+                   urlconf=str(settings.TENANT_TYPES["comune"]["URLCONF"]))
+
+
+def verifica_riassegnabile(domanda: Domanda) -> None:
+    """NotAllowed for a closed application: its outcome is given, nobody works on it."""
+    if domanda.is_chiusa:
+        raise NotAllowed(_("La domanda è chiusa (%(s)s): non si riassegna.")
+                         % {"s": domanda.get_stato_display().lower()})
+
+
+def domanda_riassegna(*, actor: Actor, domanda: Domanda, assegnatario: Any,
+                      motivo: str) -> Domanda:
+    """Move an open application to another social worker (``assegnatario``: the user or their
+    id), with the reason. The new one is notified as on assignment; the previous one learns
+    it has left their queue."""
+    from services.pai.services.approvazioni import notifica_create
+
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationFailed(_("Indica il motivo della riassegnazione."), field="motivo")
+    assegnatario_id = getattr(assegnatario, "pk", assegnatario)
+    operatori = {m.user_id: m.user for m in operatori_assegnabili()}
+    operatore = operatori.get(assegnatario_id)
+    if operatore is None:
+        raise ValidationFailed(
+            _("L'operatore scelto non è un assistente sociale abilitato in questo comune."),
+            field="operatore")
+    with transaction.atomic():
+        locked = (Domanda.objects.select_for_update().select_related("persona", "servizio")
+                  .get(pk=domanda.pk))
+        verifica_riassegnabile(locked)
+        if locked.assegnata_a_id == operatore.pk:
+            raise ValidationFailed(_("La domanda è già assegnata a %(who)s.")
+                                   % {"who": locked.assegnata_a_label}, field="operatore")
+        prima_id, prima = locked.assegnata_a_id, locked.assegnata_a_label
+        label = _label(operatore)
+        locked.assegnata_a_id = operatore.pk
+        locked.assegnata_a_label = label
+        locked.assegnata_il = timezone.localdate()
+        if locked.stato == Domanda.Stato.PRESENTATA:
+            locked.stato = Domanda.Stato.ASSEGNATA
+        locked.save(update_fields=["assegnata_a_id", "assegnata_a_label", "assegnata_il",
+                                   "stato", "updated_at"])
+        audit_log(action="domanda.riassegnata", actor=actor.user, obj=locked,
+                  payload={"a": label, "prima": prima, "motivo": motivo[:500]},
+                  ip_address=actor.ip_address)
+        notifica_create(
+            destinatario_id=operatore.pk,
+            testo=_("Ti è stata riassegnata la domanda n. %(n)s del %(d)s di %(who)s (%(s)s).")
+            % _descrizione(locked) + " " + _("Motivo: %(m)s") % {"m": motivo},
+            link=_link(locked))
+        if prima_id is not None and prima_id != actor.user.pk:
+            notifica_create(
+                destinatario_id=prima_id,
+                testo=_("La domanda n. %(n)s del %(d)s di %(who)s (%(s)s) è stata riassegnata "
+                        "a %(a)s.") % {**_descrizione(locked), "a": label},
+                link=_link(locked))
+    for field in ("assegnata_a_id", "assegnata_a_label", "assegnata_il", "stato", "updated_at"):
+        setattr(domanda, field, getattr(locked, field))
+    return domanda
 
 
 def domanda_esito(*, actor: Actor, domanda: Domanda, esito: str, motivazione: str = "",

@@ -16,4 +16,5 @@ urlpatterns = [
     path(D, views.domande_detail, name="domande_detail"),
     path(D + "modifica/", views.domande_edit, name="domande_edit"),
     path(D + "esito/", views.domande_esito, name="domande_esito"),
+    path(D + "riassegna/", views.domande_riassegna, name="domande_riassegna"),
 ]

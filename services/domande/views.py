@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.anagrafica.models import Persona
-from services.core.errors import AmbitoError, NotFound
+from services.core.errors import AmbitoError, NotAllowed, NotFound
 from services.core.web import actor_of, form_error
 from services.interventi.models import Servizio
 from tenants.permissions import capability_required
@@ -120,8 +120,26 @@ def domande_new_campi(request: HttpRequest) -> HttpResponse:
                   {"form": _new_form(request), "servizio": _servizio_scelto(request)})
 
 
+def _al_modulo_assegni(request: HttpRequest) -> HttpResponse:
+    """An assegno di maternità / al nucleo is registered by the assegni app, which creates the
+    application and the assegno together (``assegno_create``): the quick entry hands over
+    what was typed instead of registering an application without its assegno."""
+    from services.assegni.forms import BOZZA_SESSIONE, bozza_da
+
+    request.session[BOZZA_SESSIONE] = bozza_da(request.POST)
+    messages.info(request, _("Per un assegno la domanda si registra insieme ai dati "
+                             "dell'assegno: completali qui."))
+    return redirect("assegni_new")
+
+
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        from services.assegni.services import TIPI_SERVIZIO
+
+        scelto = _servizio_scelto(request)
+        if scelto is not None and scelto.tipo in TIPI_SERVIZIO:
+            return _al_modulo_assegni(request)
     form = _new_form(request)
     persona = None
     if request.method == "POST" and form.is_valid():
@@ -160,12 +178,22 @@ def _persona_scelta(value: Any) -> Persona | None:
 # --- one application ----------------------------------------------------------------------
 
 
+def _riassegna_form(domanda: Domanda, data: Any = None) -> f.RiassegnaForm:
+    """The social workers the application may move to (not the one who has it now)."""
+    scelte = [(o.user_id, f"{o.label} ({o.carico})") for o in operatori_con_carico()
+              if o.user_id != domanda.assegnata_a_id]
+    return f.RiassegnaForm(data, operatori=scelte)
+
+
 def _render_detail(request: HttpRequest, domanda: Domanda, *, esito_form: f.EsitoForm | None = None,
+                   riassegna_form: f.RiassegnaForm | None = None,
                    status: int = 200) -> HttpResponse:
     return render(request, "domande/detail.html", {
         "domanda": domanda,
         "storia": list(storia_domanda(domanda)[:100]),
         "esito_form": esito_form or f.EsitoForm(),
+        "riassegna_form": (riassegna_form or _riassegna_form(domanda)
+                           if domanda.assegnata_a_id and not domanda.is_chiusa else None),
         "proponi_url": proponi_url(domanda) if not domanda.is_chiusa or
         domanda.stato == Domanda.Stato.ACCOLTA else None,
         "assegno_url": _assegno_url(domanda),
@@ -232,6 +260,29 @@ def domande_esito(request: HttpRequest, public_id: Any) -> HttpResponse:
             messages.success(request, _("Esito registrato: %(s)s.") % {"s": domanda.get_stato_display()})
             return redirect("domande_detail", public_id=domanda.public_id)
     return _render_detail(request, domanda, esito_form=form, status=400)
+
+
+@require_POST
+@capability_required(Capability.MANAGE_DOMANDE)
+def domande_riassegna(request: HttpRequest, public_id: Any) -> HttpResponse:
+    domanda = domanda_for(public_id)
+    form = _riassegna_form(domanda, request.POST)
+    try:
+        svc.verifica_riassegnabile(domanda)
+        if form.is_valid():
+            svc.domanda_riassegna(actor=actor_of(request), domanda=domanda,
+                                  assegnatario=form.cleaned_data["operatore"],
+                                  motivo=form.cleaned_data["motivo"])
+            messages.success(request, _("Domanda riassegnata a %(who)s, che è stato/a "
+                                        "avvisato/a.") % {"who": domanda.assegnata_a_label})
+            return redirect("domande_detail", public_id=domanda.public_id)
+    except NotAllowed as exc:  # closed, also meanwhile
+        messages.error(request, str(exc))
+        return redirect("domande_detail", public_id=domanda.public_id)
+    except AmbitoError as exc:
+        form_error(form, exc)
+        domanda.refresh_from_db()
+    return _render_detail(request, domanda, riassegna_form=form, status=400)
 
 
 # --- assignment ---------------------------------------------------------------------------

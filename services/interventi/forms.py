@@ -81,6 +81,22 @@ class InterventoForm(forms.Form):
     motivazione = forms.CharField(label=_("Motivazione della proposta"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
+    @classmethod
+    def per_modifica(cls, intervento: Intervento, iniziali: dict[str, Any],
+                     data: Any = None) -> InterventoForm:
+        """The proposal form pre-filled with a proposal waiting for the decision; its service
+        is shown but stays (another service is another proposal)."""
+        form = cls(data, initial={"servizio": intervento.servizio.public_id, **iniziali})
+        servizio = form.fields["servizio"]
+        servizio.queryset = Servizio.objects.filter(pk=intervento.servizio_id)
+        servizio.disabled = True
+        return form
+
+
+class RitiraForm(forms.Form):
+    motivo = forms.CharField(label=_("Motivo del ritiro"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
 
 class DecisioneForm(forms.Form):
     decisione = forms.ChoiceField(choices=[("approva", _("Approva")), ("respingi", _("Respingi"))])

@@ -23,6 +23,7 @@ from services.anagrafica.services import Actor
 from services.core.audit import audit_log
 from services.core.errors import AlreadyExists, NotAllowed, ValidationFailed
 from services.domande.models import Domanda
+from tenants.roles import Capability, permission_name
 from zone.catalogo.models import CodicePrestazione, VoceNomenclatore
 
 from .models import ZERO, Carattere, Intervento, Pagamento, ProvaMezzi, Servizio
@@ -336,6 +337,120 @@ def intervento_decide(*, actor: Actor, intervento: Intervento, approva: bool,
     return locked
 
 
+# What the proposer may still change before the decision (the service, the person and the
+# application stay: a different one is a new proposal).
+PROPOSTA_CAMPI = ("carattere", "data_inizio", "data_fine", "importo_totale", "importo_mensile",
+                  "quota_ente", "quota_utente", "quota_ssn", "ore_mensili",
+                  "motivazione_proposta")
+
+
+def puo_gestire_proposta(user: Any, intervento: Intervento) -> bool:
+    """Who may change or withdraw a proposal still waiting: whoever proposed it, or whoever
+    decides on proposals."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_perm(permission_name(Capability.DECIDE_INTERVENTO)):
+        return True
+    return bool(intervento.proposto_da_id is not None and intervento.proposto_da_id == user.pk
+                and user.has_perm(permission_name(Capability.PROPOSE_INTERVENTO)))
+
+
+def proposta_verifica_gestibile(user: Any, intervento: Intervento) -> None:
+    """NotAllowed unless the proposal still waits for the decision and ``user`` may change or
+    withdraw it (the pages ask before showing the form; the writes ask again under lock)."""
+    if intervento.stato != Intervento.Stato.PROPOSTO:
+        raise NotAllowed(_("La proposta non è più in attesa di decisione (stato: %(s)s): non "
+                           "si può più modificare né ritirare.")
+                         % {"s": intervento.get_stato_display().lower()})
+    if not puo_gestire_proposta(user, intervento):
+        raise NotAllowed(_("Solo chi ha proposto l'intervento o il dirigente può modificare o "
+                           "ritirare la proposta."))
+
+
+def _avvisa_proponente(actor: Actor, intervento: Intervento, testo: str) -> None:
+    """The proposer learns of a change made by someone else (the dirigente)."""
+    from services.cartella.history import comune_url
+    from services.pai.services.approvazioni import notifica_create
+
+    if intervento.proposto_da_id and intervento.proposto_da_id != actor.user.pk:
+        notifica_create(destinatario_id=intervento.proposto_da_id, testo=testo,
+                        link=comune_url("intervento_detail", public_id=intervento.public_id))
+
+
+def intervento_modifica_proposta(*, actor: Actor, intervento: Intervento,
+                                 data_inizio: date | None, data_fine: date | None = None,
+                                 carattere: str | None = None,
+                                 importo_totale: Decimal | None = None,
+                                 importo_mensile: Decimal | None = None,
+                                 quota_ente: Decimal | None = None,
+                                 quota_utente: Decimal | None = None,
+                                 quota_ssn: Decimal | None = None,
+                                 ore_mensili: Decimal | None = None,
+                                 motivazione: str = "") -> Intervento:
+    """Correct a proposal before the dirigente decides, under the same rules as the
+    proposal. The values given replace the proposal's (``carattere`` None: the service's)."""
+    with transaction.atomic():
+        _lock_determina_of(intervento)
+        locked = _lock(intervento)
+        proposta_verifica_gestibile(actor.user, locked)
+        nuovo = Intervento(
+            persona=locked.persona, servizio=locked.servizio,
+            tipo=locked.tipo, area_target=locked.area_target,
+            carattere=carattere or locked.servizio.carattere, proposto_il=locked.proposto_il,
+            motivazione_proposta=(motivazione or "").strip(), data_inizio=data_inizio,
+            data_fine=data_fine, importo_totale=importo_totale or ZERO,
+            importo_mensile=importo_mensile, quota_ente=quota_ente, quota_utente=quota_utente,
+            quota_ssn=quota_ssn, ore_mensili=ore_mensili,
+        )
+        if nuovo.carattere not in Carattere.values:
+            raise ValidationFailed(_("Scegli se la prestazione è periodica o una tantum."),
+                                   field="carattere")
+        _importi_validate(nuovo)
+        _clean(nuovo, exclude=["persona", "servizio", "domanda", "cartella", "determina"])
+        cambiati = [f for f in PROPOSTA_CAMPI if getattr(locked, f) != getattr(nuovo, f)]
+        if not cambiati:
+            return locked
+        prima = {f: _valore(getattr(locked, f)) for f in cambiati}
+        for f in cambiati:
+            setattr(locked, f, getattr(nuovo, f))
+        locked.save(update_fields=[*cambiati, "updated_at"])
+        _audit(actor, "intervento.proposta_modificata", locked,
+               {"prima": prima, "dopo": {f: _valore(getattr(locked, f)) for f in cambiati}})
+        _avvisa_proponente(actor, locked, _("La tua proposta di %(s)s per %(p)s è stata "
+                                            "modificata da %(chi)s.")
+                           % {"s": locked.servizio.nome, "p": locked.persona.nome_completo,
+                              "chi": _label(actor.user)})
+    return locked
+
+
+def _valore(value: Any) -> Any:
+    """A field's value as the audit log's JSON keeps it."""
+    return value.isoformat() if isinstance(value, date) else (
+        str(value) if isinstance(value, Decimal) else value)
+
+
+def intervento_ritira_proposta(*, actor: Actor, intervento: Intervento,
+                               motivo: str) -> Intervento:
+    """Withdraw a proposal before the decision: it is cancelled with the reason and leaves
+    the dirigente's list."""
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationFailed(_("Indica il motivo del ritiro della proposta."), field="motivo")
+    with transaction.atomic():
+        locked = _lock(intervento)
+        proposta_verifica_gestibile(actor.user, locked)
+        locked.stato = Intervento.Stato.ANNULLATO
+        riga = _("Proposta ritirata: %(m)s") % {"m": motivo}
+        locked.note = f"{locked.note}\n{riga}".strip()
+        locked.save(update_fields=["stato", "note", "updated_at"])
+        _audit(actor, "intervento.proposta_ritirata", locked, {"motivo": motivo})
+        _avvisa_proponente(actor, locked, _("La tua proposta di %(s)s per %(p)s è stata ritirata "
+                                            "da %(chi)s. Motivo: %(m)s")
+                           % {"s": locked.servizio.nome, "p": locked.persona.nome_completo,
+                              "chi": _label(actor.user), "m": motivo})
+    return locked
+
+
 def _annulla_rate(intervento: Intervento, *, dopo: date | None = None) -> int:
     rate = Pagamento.objects.filter(intervento=intervento, stato=Pagamento.Stato.DA_LIQUIDARE)
     if dopo is not None:
@@ -379,6 +494,9 @@ def intervento_annulla(*, actor: Actor, intervento: Intervento, motivo: str) -> 
                             Intervento.Stato.CONCLUSO):
             raise ValidationFailed(_("L'intervento è già %(s)s.")
                                    % {"s": locked.get_stato_display().lower()})
+        if locked.stato == Intervento.Stato.PROPOSTO:
+            # Cancelling a proposal is withdrawing it: the same people may do it.
+            proposta_verifica_gestibile(actor.user, locked)
         if locked.pagamenti.filter(stato=Pagamento.Stato.LIQUIDATO).exists():
             raise ValidationFailed(
                 _("Alcuni pagamenti sono già stati liquidati: concludi l'intervento invece di "

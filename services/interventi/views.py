@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from services.anagrafica.selectors import get_persona_for_user, persona_search
-from services.core.errors import AmbitoError
+from services.core.errors import AmbitoError, NotAllowed
 from services.core.text import fold
 from services.core.web import actor_of, client_ip, form_error
 from services.domande.models import Domanda
@@ -27,7 +27,7 @@ from tenants.roles import Capability
 
 from . import forms as f
 from . import services as s
-from .models import Intervento, Pagamento, Servizio
+from .models import Carattere, Intervento, Pagamento, Servizio
 from .selectors import (
     LETTORI,
     get_intervento_for_user,
@@ -218,6 +218,8 @@ def _detail_context(request: HttpRequest, intervento: Intervento, **extra: Any) 
     can_pay = has_capability(request, Capability.MANAGE_DETERMINE)
     can_propose = has_capability(request, Capability.PROPOSE_INTERVENTO)
     attivo = intervento.stato in (Intervento.Stato.APPROVATO, Intervento.Stato.IN_CORSO)
+    gestisce_proposta = (intervento.stato == Intervento.Stato.PROPOSTO
+                         and s.puo_gestire_proposta(request.user, intervento))
     ctx = {
         "i": intervento,
         "cartella": _cartella_visibile(request, intervento),
@@ -226,9 +228,11 @@ def _detail_context(request: HttpRequest, intervento: Intervento, **extra: Any) 
         "decisione_form": (f.DecisioneForm() if can_decide
                            and intervento.stato == Intervento.Stato.PROPOSTO else None),
         "concludi_form": f.ConcludiForm() if attivo and (can_decide or can_propose) else None,
-        "annulla_form": (f.AnnullaForm() if (can_decide or can_propose) and intervento.stato in (
-            Intervento.Stato.PROPOSTO, Intervento.Stato.APPROVATO, Intervento.Stato.IN_CORSO)
-            else None),
+        # A proposal is withdrawn (ritira_form), not cancelled: only its proposer or the
+        # dirigente may, before the decision.
+        "annulla_form": f.AnnullaForm() if (can_decide or can_propose) and attivo else None,
+        "can_modifica_proposta": gestisce_proposta,
+        "ritira_form": f.RitiraForm() if gestisce_proposta else None,
         "determina_form": (f.AssegnaDeterminaForm(initial={
             "determina": intervento.determina.public_id if intervento.determina else None})
             if can_pay and intervento.stato not in (Intervento.Stato.ANNULLATO,
@@ -306,6 +310,90 @@ def intervento_annulla(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise PermissionDenied
     return _azione(request, public_id, f.AnnullaForm, s.intervento_annulla,
                    _("Intervento annullato."), "annulla_form")
+
+
+def _propone_o_decide(request: HttpRequest) -> None:
+    if not (has_capability(request, Capability.PROPOSE_INTERVENTO)
+            or has_capability(request, Capability.DECIDE_INTERVENTO)):
+        raise PermissionDenied
+
+
+def _iniziali_proposta(intervento: Intervento) -> dict[str, Any]:
+    """The proposal's values for its form. A periodic total that is just monthly amount times
+    months is left empty, so that new dates or amount recompute it."""
+    totale: Any = intervento.importo_totale
+    if (intervento.carattere == Carattere.PERIODICO and intervento.importo_mensile
+            and intervento.data_inizio and intervento.data_fine
+            and totale == intervento.importo_mensile * len(
+                s.mesi_tra(intervento.data_inizio, intervento.data_fine))):
+        totale = None
+    return {"carattere": intervento.carattere, "data_inizio": intervento.data_inizio,
+            "data_fine": intervento.data_fine, "importo_totale": totale,
+            "importo_mensile": intervento.importo_mensile, "quota_ente": intervento.quota_ente,
+            "quota_utente": intervento.quota_utente, "quota_ssn": intervento.quota_ssn,
+            "ore_mensili": intervento.ore_mensili, "motivazione": intervento.motivazione_proposta}
+
+
+@readers_only
+def intervento_modifica(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The proposal form again, pre-filled, while the proposal waits for the decision."""
+    _propone_o_decide(request)
+    intervento = _intervento(request, public_id)
+    try:
+        s.proposta_verifica_gestibile(request.user, intervento)
+    except NotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("intervento_detail", public_id=intervento.public_id)
+    form = f.InterventoForm.per_modifica(intervento, _iniziali_proposta(intervento),
+                                         request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            s.intervento_modifica_proposta(
+                actor=actor_of(request), intervento=intervento,
+                carattere=d["carattere"] or None, data_inizio=d["data_inizio"],
+                data_fine=d["data_fine"], importo_totale=d["importo_totale"],
+                importo_mensile=d["importo_mensile"], quota_ente=d["quota_ente"],
+                quota_utente=d["quota_utente"], quota_ssn=d["quota_ssn"],
+                ore_mensili=d["ore_mensili"], motivazione=d["motivazione"])
+        except NotAllowed as exc:  # decided meanwhile
+            messages.error(request, str(exc))
+            return redirect("intervento_detail", public_id=intervento.public_id)
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Proposta aggiornata."))
+            return redirect("intervento_detail", public_id=intervento.public_id)
+    return render(request, "interventi/intervento_form.html",
+                  {"form": form, "persona": intervento.persona, "domanda": intervento.domanda,
+                   "intervento": intervento}, status=400 if form.errors else 200)
+
+
+@require_POST
+@readers_only
+def intervento_ritira(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    _propone_o_decide(request)
+    intervento = _intervento(request, public_id)
+    try:
+        s.proposta_verifica_gestibile(request.user, intervento)
+    except NotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("intervento_detail", public_id=intervento.public_id)
+    form = f.RitiraForm(request.POST)
+    if form.is_valid():
+        try:
+            s.intervento_ritira_proposta(actor=actor_of(request), intervento=intervento,
+                                         motivo=form.cleaned_data["motivo"])
+        except NotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect("intervento_detail", public_id=intervento.public_id)
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Proposta ritirata."))
+            return redirect("intervento_detail", public_id=intervento.public_id)
+    return render(request, "interventi/intervento_detail.html",
+                  _detail_context(request, intervento, ritira_form=form), status=400)
 
 
 @require_POST

@@ -278,6 +278,8 @@ MEDIA_ROOT = Path(env.get("AMBITO_MEDIA_ROOT", str(REPO_ROOT / "media")))
 # --- email --------------------------------------------------------------------------------
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get("AMBITO_DEFAULT_FROM_EMAIL", "ambito@localhost")
+# Notifications in the inbox are also e-mailed to operators who have an address.
+AMBITO_EMAIL_NOTIFICHE = env.flag("AMBITO_EMAIL_NOTIFICHE", True)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
