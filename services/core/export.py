@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from django.http import HttpResponse
 
@@ -18,9 +18,10 @@ Cell = str | int | Decimal | date | None
 
 
 class Exporter:
-    """Subclass: set ``filename`` and ``sheets`` (or override ``tables``)."""
+    """Subclass: set ``filename`` (without extension; a property when it depends on the
+    data) and implement ``tables``."""
 
-    filename: ClassVar[str] = "export"
+    filename: str = "export"
 
     def tables(self) -> Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]:
         """(sheet title, header, rows) for each sheet."""
@@ -28,11 +29,19 @@ class Exporter:
 
     def to_xlsx(self) -> bytes:
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
 
         wb = Workbook(write_only=True)
+        bold = Font(bold=True)
         for title, header, rows in self.tables():
             ws = wb.create_sheet(title=str(title)[:31])
-            ws.append([str(h) for h in header])
+            cells = []
+            for h in header:
+                cell = WriteOnlyCell(ws, value=str(h))
+                cell.font = bold
+                cells.append(cell)
+            ws.append(cells)
             for row in rows:
                 ws.append([_xlsx_cell(v) for v in row])
         out = io.BytesIO()

@@ -1,19 +1,20 @@
 """The end-of-period summary of a plan (rendiconto), as an Excel workbook and as a PDF.
 
-An exporter yields sheets of rows; ``to_xlsx`` writes them with openpyxl (write-only).
-The PDF is a template (``templates/piano/print/rendiconto.html``) rendered by WeasyPrint.
+An exporter of ``services.core.export`` yields sheets of rows, which the base writes as
+xlsx. The PDF is a template (``templates/piano/print/rendiconto.html``) rendered by WeasyPrint.
 Both are built inline: a plan has tens of lines, the work takes well under a second.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from services.core.export import Exporter
 
 from .models import ModelloRendiconto, Piano
 from .selectors import compila_modello, modelli_per_zona
@@ -34,18 +35,16 @@ def _imp(i: Importi) -> list[Decimal]:
     return [i.programmato, i.impegnato, i.liquidato, i.disponibile]
 
 
-class RendicontoExporter:
+class RendicontoExporter(Exporter):
     def __init__(self, piano: Piano, *, esercizio: int | None = None) -> None:
         self.piano = piano
         self.p: Prospetto = prospetto(piano, esercizio=esercizio)
         self.modelli: list[ModelloRendiconto] = list(modelli_per_zona(piano.zona))
-
-    @property
-    def filename(self) -> str:
         suffix = f"-{self.p.esercizio}" if self.p.esercizio else ""
-        return f"rendiconto-piano-{self.piano.anno_inizio}-{self.piano.anno_fine}{suffix}"
+        self.filename = f"rendiconto-piano-{piano.anno_inizio}-{piano.anno_fine}{suffix}"
 
-    def sheets(self) -> Iterator[Sheet]:
+
+    def tables(self) -> Iterator[Sheet]:  # type: ignore[override]
         importi = [_("Programmato"), _("Impegnato"), _("Liquidato"), _("Disponibile")]
         yield (_("Voci"), [_("Voce"), _("Descrizione"), _("Area target"),
                            _("Codice prestazione"), *importi], self._voci())
@@ -80,26 +79,6 @@ class RendicontoExporter:
         yield [titolo, "", ""]
         for c in compila_modello(modello, self.p):
             yield [c.riga.sezione, c.riga.etichetta, c.importo]
-
-    def to_xlsx(self) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        wb = Workbook(write_only=True)
-        for title, header, rows in self.sheets():
-            ws = wb.create_sheet(title=title[:31])
-            cells = []
-            for h in header:
-                cell = WriteOnlyCell(ws, value=h)
-                cell.font = Font(bold=True)
-                cells.append(cell)
-            ws.append(cells)
-            for row in rows:
-                ws.append(row)
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
 
     def to_pdf(self) -> bytes:
         from weasyprint import HTML

@@ -201,10 +201,7 @@ def piano_rendiconto_export(request: HttpRequest, public_id: str, formato: str) 
     esercizio = filtro.cleaned_data.get("esercizio") if filtro.is_valid() else None
     exporter = RendicontoExporter(piano, esercizio=esercizio)
     if formato == "xlsx":
-        response = HttpResponse(
-            exporter.to_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        response = HttpResponse(exporter.to_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}.{formato}"'
+        return exporter.response("xlsx")
+    response = HttpResponse(exporter.to_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}.pdf"'
     return response

@@ -1,52 +1,33 @@
-"""Excel export of the zone's report: an exporter yields sheets of rows, the base writes
-them with openpyxl in write-only mode."""
+"""Excel export of the zone's report (an exporter of ``services.core.export``)."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from services.core.export import Cell, Exporter
 
 from .selectors import ReportZona, Riga
 
-Sheet = tuple[str, Sequence[str], Iterator[Sequence[Any]]]
 
-
-class XlsxExporter:
-    filename = "export.xlsx"
-
-    def sheets(self) -> Iterator[Sheet]:
-        raise NotImplementedError
-
-    def render(self) -> bytes:
-        wb = Workbook(write_only=True)
-        for title, header, rows in self.sheets():
-            ws = wb.create_sheet(title=title[:31])
-            ws.append(list(header))
-            for row in rows:
-                ws.append(list(row))
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return buffer.getvalue()
-
-
-class ReportZonaExporter(XlsxExporter):
+class ReportZonaExporter(Exporter):
     def __init__(self, report: ReportZona, zona_code: str) -> None:
         self.report = report
-        self.filename = f"statistiche-{zona_code}-{report.anno or 'tutti'}.xlsx"
+        self.filename = f"statistiche-{zona_code}-{report.anno or 'tutti'}"
 
     @staticmethod
-    def _rows(righe: list[Riga]) -> Iterator[Sequence[Any]]:
+    def _rows(righe: list[Riga]) -> Iterator[Sequence[Cell]]:
         for r in righe:
             yield (r.etichetta, r.persone, r.interventi, r.liquidato)
 
-    def sheets(self) -> Iterator[Sheet]:
+    def tables(self) -> Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]:
         header = (_("Voce"), _("Persone"), _("Interventi"), _("Liquidato (€)"))
         yield _("Per servizio"), header, self._rows(self.report.per_codice)
         yield _("Per area"), header, self._rows(self.report.per_area)
         yield _("Per comune"), header, self._rows(self.report.per_comune)
         if self.report.per_mese:
             yield _("Per mese"), header, self._rows(self.report.per_mese)
+        associata = self.report.gestione_associata
+        if associata is not None and (associata.interventi or associata.liquidato):
+            yield _("Gestione associata"), header, self._rows([associata])

@@ -38,13 +38,7 @@ def statistiche_zona(request: HttpRequest) -> HttpResponse:
     anno = _anno(request, anni)
     report = selectors.in_cache(f"zona:{anno}", versione, lambda: selectors.report_zona(zona, anno))
     if request.GET.get("formato") == "xlsx":
-        exporter = ReportZonaExporter(report, zona.code)
-        response = HttpResponse(
-            exporter.render(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
-        return response
+        return ReportZonaExporter(report, zona.code).response("xlsx")
     return render(request, "statistiche/zona.html", {"zona": zona, "report": report})
 
 
