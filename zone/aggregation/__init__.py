@@ -28,11 +28,7 @@ from .diretti import (
     totali_diretti,
     totali_gestione_associata,
 )
-from .estrazione import (
-    Estrazione,
-    ente_extract,
-    estrai_comune,
-)
+from .estrazione import Estrazione, ente_extract, estrai_comune
 from .schemi import (
     OVERLAP,
     PAGAMENTO,

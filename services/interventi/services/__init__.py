@@ -5,11 +5,7 @@ approves or rejects it (the proposer is notified); an approved intervention owes
 the person as ``Pagamento`` rows (instalments or a one-off payment), which an atto di
 liquidazione pays (``services.determine``)."""
 
-from .esecuzione import (
-    intervento_annulla,
-    intervento_assegna_determina,
-    intervento_concludi,
-)
+from .esecuzione import intervento_annulla, intervento_assegna_determina, intervento_concludi
 from .pagamenti import (
     CENT,
     STATI_IMPEGNATI,
@@ -27,12 +23,7 @@ from .proposte import (
     proposta_verifica_gestibile,
     puo_gestire_proposta,
 )
-from .servizi import (
-    SERVIZIO_CAMPI,
-    campi_domanda_opzionali,
-    servizio_create,
-    servizio_update,
-)
+from .servizi import SERVIZIO_CAMPI, campi_domanda_opzionali, servizio_create, servizio_update
 
 __all__ = [
     "campi_domanda_opzionali",

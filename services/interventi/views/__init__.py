@@ -8,25 +8,14 @@ from .esecuzione import (
     intervento_pagamenti_genera,
     pagamenti_list,
 )
-from .interventi import (
-    View,
-    interventi_list,
-    intervento_detail,
-    intervento_new,
-    readers_only,
-)
+from .interventi import View, interventi_list, intervento_detail, intervento_new, readers_only
 from .proposte import (
     interventi_da_decidere_view,
     intervento_decide,
     intervento_modifica,
     intervento_ritira,
 )
-from .servizi import (
-    servizi_list,
-    servizio_detail,
-    servizio_edit,
-    servizio_new,
-)
+from .servizi import servizi_list, servizio_detail, servizio_edit, servizio_new
 
 __all__ = [
     "interventi_da_decidere_view",
