@@ -53,6 +53,29 @@ class AssegnoNewForm(DomandaDatiForm, DatiAssegnoForm):
             self.fields.pop(name, None)
 
 
+CAMPI_DSU = ("dsu_protocollo", "dsu_anno", "dsu_data", "isee_valore", "isee_tipo")
+
+
+class AssegnoCompletaForm(DomandaDatiForm, DatiAssegnoForm):
+    """The assegno's data for an application already registered without them, and its
+    DSU/ISEE as the application has them, still editable while it is open."""
+
+    def __init__(self, *args: Any, domanda: Domanda, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("numero_protocollo", "data_protocollo", "importo_richiesto", "oggetto",
+                     "note"):
+            self.fields.pop(name)
+        if domanda.is_chiusa:
+            for name in CAMPI_DSU:
+                self.fields.pop(name)
+        if domanda.stato != Domanda.Stato.ACCOLTA:
+            self.fields.pop("trasmessa_inps_il")
+
+    @property
+    def ha_dsu(self) -> bool:
+        return "dsu_protocollo" in self.fields
+
+
 # What the applications' quick entry hands over when the service chosen is an assegno: the
 # data typed there, kept in the session (not in the URL: ISEE and DSU are personal data).
 BOZZA_SESSIONE = "assegni.bozza"

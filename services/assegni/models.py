@@ -10,6 +10,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from services.core.models import BaseModel
+from services.domande.models import Domanda
+from services.interventi.models import TipoIntervento
+
+# The services whose applications are assegni (Servizio.tipo): the Assegno's tipo is the
+# service's.
+TIPI_SERVIZIO = (TipoIntervento.MATERNITA, TipoIntervento.NUCLEO)
+# An application closed with one of these outcomes takes no more assegno data (an accolta
+# one still does: its INPS transmission).
+ESITI_CHIUSI = (Domanda.Stato.RESPINTA, Domanda.Stato.ARCHIVIATA)
 
 
 class Assegno(BaseModel):

@@ -1,4 +1,5 @@
-"""Reads of the assegni: the list, one assegno, the statistics by year, type and outcome."""
+"""Reads of the assegni: the list, the applications still without their assegno data, one
+assegno, the statistics by year, type and outcome."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from services.core.errors import NotFound
 from services.domande.models import Domanda
 
-from .models import Assegno
+from .models import ESITI_CHIUSI, TIPI_SERVIZIO, Assegno
 
 ZERO = Decimal("0.00")
 
@@ -28,6 +29,18 @@ def assegni_elenco(*, tipo: str = "", anno: int | None = None, stato: str = "") 
     if stato:
         assegni = assegni.filter(domanda__stato=stato)
     return assegni.order_by("-domanda__data_protocollo", "-id")
+
+
+def domande_da_completare(*, importazione_id: int | None = None) -> QuerySet[Domanda]:
+    """Applications of an assegno service with no Assegno yet (imported from the protocol,
+    which does not carry the assegno's data), oldest first. Respinte and archiviate are left
+    out: their data can no longer be added (``assegno_completa``)."""
+    domande = (Domanda.objects.select_related("persona", "servizio")
+               .filter(servizio__tipo__in=TIPI_SERVIZIO, assegno__isnull=True)
+               .exclude(stato__in=ESITI_CHIUSI))
+    if importazione_id is not None:
+        domande = domande.filter(importazione_id=importazione_id)
+    return domande.order_by("data_protocollo", "id")
 
 
 def get_assegno(public_id: Any) -> Assegno:

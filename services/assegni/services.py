@@ -1,6 +1,8 @@
 """Writes on the assegni di maternità and al nucleo familiare. The application itself is a
 ``Domanda`` (protocol, applicant, ISEE, outcome), created through the applications' own
-service in the same transaction; this module keeps the benefit's specific data."""
+service in the same transaction; this module keeps the benefit's specific data. An
+application of an assegno service that came in without them (the protocol import only
+carries the protocol, the applicant and the DSU) is completed with ``assegno_completa``."""
 
 from __future__ import annotations
 
@@ -17,14 +19,13 @@ from django.utils.translation import gettext as _
 from services.anagrafica.models import Persona
 from services.anagrafica.services import Actor
 from services.core.audit import audit_log
-from services.core.errors import NotAllowed, ValidationFailed
+from services.core.errors import AlreadyExists, NotAllowed, ValidationFailed
 from services.domande.models import Domanda
-from services.domande.services import Dsu, domanda_create
-from services.interventi.models import Servizio, TipoIntervento
+from services.domande.services import Dsu, domanda_create, domanda_update
+from services.interventi.models import Servizio
 
-from .models import Assegno
+from .models import ESITI_CHIUSI, TIPI_SERVIZIO, Assegno
 
-TIPI_SERVIZIO = (TipoIntervento.MATERNITA, TipoIntervento.NUCLEO)
 FIGLI_MINORI_NUCLEO = 3
 
 
@@ -110,33 +111,84 @@ def assegno_create(
     note: str = "",
 ) -> Assegno:
     """Register an application for an assegno: the Domanda and its specific data together."""
-    if servizio.tipo not in TIPI_SERVIZIO:
-        raise ValidationFailed(
-            _("Il servizio «%(s)s» non è un assegno di maternità o al nucleo familiare.")
-            % {"s": servizio.nome}, field="servizio")
+    _verifica_servizio(servizio)
     if data_protocollo is not None:
         dati = _valida(servizio.tipo, dati, data_protocollo, Domanda.Stato.PRESENTATA)
     with transaction.atomic():
         domanda = domanda_create(actor=actor, persona=persona, servizio=servizio,
                                  numero_protocollo=numero_protocollo,
                                  data_protocollo=data_protocollo, dsu=dsu, note=note)
-        assegno = Assegno(domanda=domanda, tipo=servizio.tipo,
-                          **{n: getattr(dati, n) for n in CAMPI})
-        try:
-            assegno.full_clean(exclude=["domanda"])
-        except DjangoValidationError as exc:
-            raise ValidationFailed("; ".join(exc.messages)) from exc
-        assegno.save()
-        audit_log(action="assegno.registrato", actor=actor.user, obj=assegno,
-                  payload={"domanda": str(domanda.public_id), "tipo": assegno.tipo,
-                           **_json(dati)}, ip_address=actor.ip_address)
+        return _assegno_save(actor=actor, domanda=domanda, dati=dati,
+                             azione="assegno.registrato")
+
+
+def verifica_completabile(domanda: Domanda) -> None:
+    """Refuse (AmbitoError) an application whose assegno data cannot be added: not of an
+    assegno service, with its Assegno already, or closed without being granted."""
+    _verifica_servizio(domanda.servizio)
+    if Assegno.objects.filter(domanda_id=domanda.pk).exists():
+        raise AlreadyExists(
+            _("La domanda n. %(n)s ha già i dati dell'assegno: correggili dalla pagina "
+              "dell'assegno.") % {"n": domanda.numero_protocollo})
+    if domanda.stato in ESITI_CHIUSI:
+        raise NotAllowed(_("La domanda è %(s)s: i dati dell'assegno non si aggiungono più.")
+                         % {"s": domanda.get_stato_display().lower()})
+
+
+def assegno_completa(*, actor: Actor, domanda: Domanda, dati: DatiAssegno,
+                     dsu: Dsu | None = None) -> Assegno:
+    """Add the assegno's data to an application of an assegno service registered without
+    them (imported from the protocol): the Assegno ``assegno_create`` would have made, with
+    the same checks. ``dsu``, when given and different, also corrects the application's
+    DSU/ISEE (through ``domanda_update``, so only while it is open). All or nothing."""
+    with transaction.atomic():
+        # Locked: two operators completing the same application cannot both pass the check.
+        locked = (Domanda.objects.select_for_update(of=("self",))
+                  .select_related("servizio", "persona").get(pk=domanda.pk))
+        verifica_completabile(locked)
+        dati = _valida(locked.servizio.tipo, dati, locked.data_protocollo, locked.stato)
+        if dsu is not None:
+            cambi = {campo: valore for campo, valore in (
+                ("dsu_protocollo", dsu.protocollo), ("dsu_anno", dsu.anno), ("dsu_data", dsu.data),
+                ("isee_valore", dsu.isee_valore), ("isee_tipo", dsu.isee_tipo))
+                if getattr(locked, campo) != valore}
+            if cambi:
+                locked = domanda_update(actor=actor, domanda=locked, **cambi)
+        assegno = _assegno_save(actor=actor, domanda=locked, dati=dati,
+                                azione="assegno.completato")
+    for campo in ("dsu_protocollo", "dsu_anno", "dsu_data", "isee_valore", "isee_tipo",
+                  "updated_at"):
+        setattr(domanda, campo, getattr(locked, campo))
+    return assegno
+
+
+def _verifica_servizio(servizio: Servizio) -> None:
+    if servizio.tipo not in TIPI_SERVIZIO:
+        raise ValidationFailed(
+            _("Il servizio «%(s)s» non è un assegno di maternità o al nucleo familiare.")
+            % {"s": servizio.nome}, field="servizio")
+
+
+def _assegno_save(*, actor: Actor, domanda: Domanda, dati: DatiAssegno, azione: str) -> Assegno:
+    """Save the Assegno of ``domanda`` with data already validated, and audit it. Inside the
+    caller's transaction."""
+    assegno = Assegno(domanda=domanda, tipo=domanda.servizio.tipo,
+                      **{n: getattr(dati, n) for n in CAMPI})
+    try:
+        assegno.full_clean(exclude=["domanda"])
+    except DjangoValidationError as exc:
+        raise ValidationFailed("; ".join(exc.messages)) from exc
+    assegno.save()
+    audit_log(action=azione, actor=actor.user, obj=assegno,
+              payload={"domanda": str(domanda.public_id), "tipo": assegno.tipo, **_json(dati)},
+              ip_address=actor.ip_address)
     return assegno
 
 
 def assegno_update(*, actor: Actor, assegno: Assegno, dati: DatiAssegno) -> Assegno:
     """Correct the assegno's data, or record its transmission to INPS (once accolta)."""
     domanda = assegno.domanda
-    if domanda.stato in (Domanda.Stato.RESPINTA, Domanda.Stato.ARCHIVIATA):
+    if domanda.stato in ESITI_CHIUSI:
         raise NotAllowed(_("La domanda è %(s)s: i dati dell'assegno non si modificano più.")
                          % {"s": domanda.get_stato_display().lower()})
     dati = _valida(assegno.tipo, dati, domanda.data_protocollo, domanda.stato)

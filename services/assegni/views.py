@@ -1,6 +1,7 @@
-"""Pages of the assegni di maternità and al nucleo familiare: list, new application, the
-assegno's page (its data, INPS transmission), statistics with chart and Excel export. The
-outcome is given on the application's page (domande_detail)."""
+"""Pages of the assegni di maternità and al nucleo familiare: list (with the applications
+still to complete), new application, completion of an application registered without its
+assegno data, the assegno's page (its data, INPS transmission), statistics with chart and
+Excel export. The outcome is given on the application's page (domande_detail)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from services.anagrafica.models import Persona
 from services.core.errors import AmbitoError, NotFound
 from services.core.web import actor_of, form_error
+from services.domande.models import Domanda
+from services.domande.selectors import get_domanda
 from services.domande.services import Dsu
 from tenants.permissions import capability_required
 from tenants.roles import Capability
@@ -24,10 +27,12 @@ from . import forms as f
 from . import services as svc
 from .export import StatisticheExporter, xlsx
 from .models import Assegno
-from .selectors import assegni_elenco, get_assegno, grafico
+from .selectors import assegni_elenco, domande_da_completare, get_assegno, grafico
 from .selectors import assegni_statistiche as statistiche_per_anno
 
 PER_PAGINA = 50
+# The applications to complete shown on the list, oldest first; the total is shown too.
+DA_COMPLETARE_MOSTRATE = 50
 
 
 def assegno_for(public_id: Any) -> Assegno:
@@ -35,6 +40,19 @@ def assegno_for(public_id: Any) -> Assegno:
         return get_assegno(public_id)
     except NotFound as exc:
         raise Http404 from exc
+
+
+def domanda_for(public_id: Any) -> Domanda:
+    try:
+        return get_domanda(public_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _dsu(d: dict[str, Any]) -> Dsu:
+    return Dsu(protocollo=d.get("dsu_protocollo") or "", anno=d.get("dsu_anno"),
+               data=d.get("dsu_data"), isee_valore=d.get("isee_valore"),
+               isee_tipo=d.get("isee_tipo") or "")
 
 
 def _dati(d: dict[str, Any]) -> svc.DatiAssegno:
@@ -56,8 +74,12 @@ def assegni_list(request: HttpRequest) -> HttpResponse:
     pagina = Paginator(assegni_elenco(**filtri), PER_PAGINA).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
+    da_completare = list(domande_da_completare()[:DA_COMPLETARE_MOSTRATE])
+    totale = (len(da_completare) if len(da_completare) < DA_COMPLETARE_MOSTRATE
+              else domande_da_completare().count())
     return render(request, "assegni/list.html",
-                  {"form": form, "pagina": pagina, "query": query.urlencode()})
+                  {"form": form, "pagina": pagina, "query": query.urlencode(),
+                   "da_completare": da_completare, "da_completare_totale": totale})
 
 
 def _persona_della_bozza(value: str | None) -> Persona | None:
@@ -84,16 +106,38 @@ def assegni_new(request: HttpRequest) -> HttpResponse:
                 assegno = svc.assegno_create(
                     actor=actor_of(request), persona=persona, servizio=d["servizio"],
                     numero_protocollo=d["numero_protocollo"], data_protocollo=d["data_protocollo"],
-                    dati=_dati(d), note=d.get("note") or "",
-                    dsu=Dsu(protocollo=d.get("dsu_protocollo") or "", anno=d.get("dsu_anno"),
-                            data=d.get("dsu_data"), isee_valore=d.get("isee_valore"),
-                            isee_tipo=d.get("isee_tipo") or ""))
+                    dati=_dati(d), note=d.get("note") or "", dsu=_dsu(d))
             except AmbitoError as exc:
                 form_error(form, exc)
             else:
                 messages.success(request, _("Domanda di assegno registrata."))
                 return redirect("assegni_detail", public_id=assegno.public_id)
     return render(request, "assegni/new.html", {"form": form, "persona": persona},
+                  status=400 if form.errors else 200)
+
+
+@capability_required(Capability.MANAGE_DOMANDE)
+def assegni_completa(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The assegno's data for an application registered without them (from the protocol)."""
+    domanda = domanda_for(public_id)
+    try:
+        svc.verifica_completabile(domanda)
+    except AmbitoError as exc:
+        messages.error(request, str(exc))
+        return redirect("domande_detail", public_id=domanda.public_id)
+    iniziali = {n: getattr(domanda, n) for n in f.CAMPI_DSU}
+    form = f.AssegnoCompletaForm(request.POST or None, initial=iniziali, domanda=domanda)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            assegno = svc.assegno_completa(actor=actor_of(request), domanda=domanda,
+                                           dati=_dati(d), dsu=_dsu(d) if form.ha_dsu else None)
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Dati dell'assegno registrati."))
+            return redirect("assegni_detail", public_id=assegno.public_id)
+    return render(request, "assegni/completa.html", {"form": form, "domanda": domanda},
                   status=400 if form.errors else 200)
 
 

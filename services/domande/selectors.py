@@ -19,7 +19,7 @@ from services.core.text import fold
 from tenants.models import Membership
 from tenants.roles import ROLE_CAPABILITIES, Capability
 
-from .models import Domanda
+from .models import Domanda, ImportProtocollo
 
 
 def domande_elenco(*, stato: str = "", servizio: Any = None, assegnata_a: int | None = None,
@@ -76,6 +76,14 @@ def storia_domanda(domanda: Domanda) -> QuerySet[AuditEntry]:
     ids = [str(domanda.public_id)]
     ids += [str(p) for p in Assegno.objects.filter(domanda=domanda).values_list("public_id", flat=True)]
     return AuditEntry.objects.filter(object_id__in=ids).order_by("-at", "-id")
+
+
+def assegni_da_completare(importazione: ImportProtocollo) -> int:
+    """How many of the applications an import registered are for an assegno and still
+    without its data: the protocol does not carry them (services/assegni completes them)."""
+    from services.assegni.selectors import domande_da_completare
+
+    return domande_da_completare(importazione_id=importazione.pk).count()
 
 
 def ruoli_assegnatari() -> list[str]:

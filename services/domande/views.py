@@ -196,17 +196,23 @@ def _render_detail(request: HttpRequest, domanda: Domanda, *, esito_form: f.Esit
                            if domanda.assegnata_a_id and not domanda.is_chiusa else None),
         "proponi_url": proponi_url(domanda) if not domanda.is_chiusa or
         domanda.stato == Domanda.Stato.ACCOLTA else None,
-        "assegno_url": _assegno_url(domanda),
+        **_assegno_links(domanda),
     }, status=status)
 
 
-def _assegno_url(domanda: Domanda) -> str | None:
-    from services.assegni.models import Assegno
+def _assegno_links(domanda: Domanda) -> dict[str, str | None]:
+    """The page of the application's assegno, or (an application of an assegno service
+    registered without one, e.g. from the protocol) the form to complete it."""
+    from services.assegni.models import ESITI_CHIUSI, TIPI_SERVIZIO, Assegno
 
+    links: dict[str, str | None] = {"assegno_url": None, "completa_assegno_url": None}
     assegno = Assegno.objects.filter(domanda=domanda).only("public_id").first()
-    if assegno is None:
-        return None
-    return reverse("assegni_detail", kwargs={"public_id": assegno.public_id})
+    if assegno is not None:
+        links["assegno_url"] = reverse("assegni_detail", kwargs={"public_id": assegno.public_id})
+    elif domanda.servizio.tipo in TIPI_SERVIZIO and domanda.stato not in ESITI_CHIUSI:
+        links["completa_assegno_url"] = reverse("assegni_completa",
+                                                kwargs={"public_id": domanda.public_id})
+    return links
 
 
 @capability_required(Capability.MANAGE_DOMANDE)

@@ -21,6 +21,7 @@ from .forms import ImportProtocolloForm
 from .importer import importazione_avvia
 from .importer.tracciato import COLONNE
 from .models import ImportProtocollo
+from .selectors import assegni_da_completare
 
 PER_PAGINA = 50
 
@@ -53,7 +54,11 @@ def domande_import_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    return importjob_detail(request, _importazione(public_id),
+    importazione = _importazione(public_id)
+    # Once done: its applications for an assegno still waiting for the assegno's data.
+    da_completare = assegni_da_completare(importazione) if importazione.is_finished else 0
+    return importjob_detail(request, importazione,
                             template="domande/import/detail.html",
                             template_stato="domande/import/_status.html",
-                            per_pagina=PER_PAGINA)
+                            per_pagina=PER_PAGINA,
+                            contesto={"assegni_da_completare": da_completare})

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from services.anagrafica.models import Persona
 from services.anagrafica.services import Actor, persona_create
@@ -19,6 +20,7 @@ from services.core.errors import ValidationFailed
 from services.core.importjob import ImportRun
 from services.core.text import fold
 from services.domande.models import Domanda, ImportProtocollo, RigaScartataProtocollo
+from services.domande.selectors import assegni_da_completare
 from services.domande.services import Dsu, domanda_create
 from services.interventi.models import Servizio
 
@@ -121,11 +123,19 @@ class ImportProtocolloRun(ImportRun[ImportProtocollo]):
         return applica_riga(self.ctx, riga)
 
     def messaggio_completata(self, job: ImportProtocollo) -> str:
-        return _(
+        messaggio = _(
             "Importazione completata: %(righe)s righe, %(c)s domande registrate, %(i)s già "
             "presenti, %(s)s righe scartate; %(p)s persone aggiunte all'anagrafica."
         ) % {"righe": job.righe_totali, "c": job.create, "i": job.invariate, "s": job.scartate,
              "p": job.persone_create}
+        da_completare = assegni_da_completare(job)
+        if da_completare:
+            messaggio += " " + ngettext(
+                "%(n)s domanda di assegno (maternità o nucleo familiare) va completata con i "
+                "dati dell'assegno, dall'elenco degli assegni.",
+                "%(n)s domande di assegno (maternità o nucleo familiare) vanno completate con i "
+                "dati dell'assegno, dall'elenco degli assegni.", da_completare) % {"n": da_completare}
+        return messaggio
 
 
 def protocollo_import_run(import_id: int) -> ImportProtocollo:
