@@ -178,9 +178,9 @@ def test_the_cached_report_follows_each_refresh(cast, dati):
 def test_the_report_is_ready_in_cache_when_the_last_comune_is_refreshed(cast, dati):
     from django.core.cache import cache
 
-    from zone.statistiche.selectors import versione_zona
+    from zone.statistiche.selectors import CACHE_SHAPE, versione_zona
 
     refresh_zona.delay(cast.zona.pk)
-    report = cache.get(f"statistiche:zona:2025:{versione_zona(cast.zona)}")
+    report = cache.get(f"statistiche:{CACHE_SHAPE}:zona:2025:{versione_zona(cast.zona)}")
     assert report is not None
     assert report.persone == 3

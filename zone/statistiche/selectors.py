@@ -30,6 +30,9 @@ from .suppression import Tabella, sopprimi
 
 ZERO = Decimal("0.00")
 CACHE_TTL = 60 * 60 * 24
+# Part of every cache key: bump it when the shape of what is cached changes, so a deploy
+# does not serve figures computed by the previous code until the next refresh.
+CACHE_SHAPE = 2
 T = TypeVar("T")
 AREE: dict[Any, str] = {k: str(v) for k, v in AreaTarget.choices}
 
@@ -71,7 +74,7 @@ def in_cache(chiave: str, versione: str, calcola: Callable[[], T]) -> T:
     """The store's figures for one version, computed once (COUNT DISTINCT over a zone's
     facts takes seconds at scale; the page then answers in milliseconds until the next
     refresh)."""
-    return cast(T, cache.get_or_set(f"statistiche:{chiave}:{versione}", calcola,
+    return cast(T, cache.get_or_set(f"statistiche:{CACHE_SHAPE}:{chiave}:{versione}", calcola,
                                     timeout=CACHE_TTL))
 
 
