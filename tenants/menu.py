@@ -181,7 +181,7 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                 ],
             ),
             MenuItem(_("Servizi specialistici e invii"), "richieste_zonali",
-                     capability="manage_servizi_zonali", icon="it-inbox"),
+                     capability="manage_servizi_zonali|manage_cartella", icon="it-inbox"),
             MenuItem(
                 _("Piano di zona"),
                 icon="it-folder",

@@ -34,6 +34,25 @@ def capability_required(capability: Capability | str) -> Callable[[View], View]:
     return decorator
 
 
+def capability_any(*capabilities: Capability | str) -> Callable[[View], View]:
+    """Like ``capability_required``, for pages open to any of several capabilities: 404 for
+    non-members, 403 for members with none of them."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request, "membership", None) is None:
+                raise Http404
+            if not any(has_capability(request, c) for c in capabilities):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_capability = "|".join(str(c) for c in capabilities)  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
 def platform_admin_required(view: View) -> View:
     """Platform staff pages on the public host. Everyone else: 404."""
 

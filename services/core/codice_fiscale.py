@@ -63,3 +63,8 @@ def birthplace_of(cf: str) -> tuple[str, str]:
     place = decoded.get("birthplace") or {}
     # With omocodia the raw digits are letters (G4T8): the decoded place has the real code.
     return str(place.get("code") or decoded["raw"]["birthplace"]), str(place.get("name", ""))
+
+
+def sesso_of(cf: str) -> str:
+    """The sex ("M" or "F") encoded in a valid codice fiscale."""
+    return str(_decode(cf)["gender"])

@@ -8,7 +8,10 @@ Rules:
   is closed by the team's answer;
 - a referral to a zone service needs the person's consent (date and form): the summary that
   leaves the comune is what ``RichiestaZonale`` holds, nothing else; the zone office answers
-  in the public schema and the comune reads it from there.
+  in the public schema and the comune reads it from there;
+- in gestione associata the zone's social worker may open the person's case file in the
+  zone's own schema for an accepted request: only its public id is kept on the request, and
+  the comune never sees it.
 """
 
 from __future__ import annotations
@@ -18,17 +21,22 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from services.anagrafica.services import Actor
+from services.anagrafica.models import Persona
+from services.anagrafica.services import Actor, persona_create
 from services.cartella.models import Cartella, OperatoreCartella
 from services.cartella.selectors import can_change
-from services.cartella.services import ensure_writable
+from services.cartella.services import cartella_apri, ensure_writable
 from services.core.audit import audit_log
+from services.core.codice_fiscale import normalize_codice_fiscale, sesso_of
 from services.core.errors import AlreadyExists, NotAllowed, NotFound, ValidationFailed
+from services.core.text import fold
 from services.pai.services.approvazioni import comune_url, notifica_create
 from services.trasferimenti.models import RichiestaZonale, ServizioZonale, Trasferimento
 from tenants.models import Ente
+from tenants.roles import Capability, permission_name
 
 from .models import Invio, MembroServizio, ServizioSpecialistico, TipoServizioSpecialistico
 
@@ -280,7 +288,9 @@ def servizio_zonale_crea(*, actor: Actor, nome: str, tipo: str) -> ServizioZonal
 
 
 def _richiesta_della_zona(public_id: Any) -> RichiestaZonale:
-    zona = connection.tenant.zona  # type: ignore[attr-defined]
+    zona = getattr(connection.tenant, "zona", None)  # type: ignore[attr-defined]
+    if zona is None:
+        raise NotFound(_("Richiesta non trovata."))
     richiesta = (RichiestaZonale.objects.select_for_update()
                  .filter(public_id=public_id, servizio__zona=zona).first())
     if richiesta is None:
@@ -315,3 +325,78 @@ def richiesta_zonale_gestisci(*, actor: Actor, public_id: Any, esito: str,
         audit_log(action=f"ambito.richiesta_{esito}", actor=actor.user, obj=richiesta,
                   ip_address=actor.ip_address)
     return richiesta
+
+
+# --- the zone's own case work (gestione associata) -----------------------------------------
+
+MOTIVO_MAX_QUESITO = 200
+
+
+def _persona_nell_ambito(actor: Actor, richiesta: RichiestaZonale) -> Persona:
+    """The person in the zone's own registry: by codice fiscale, else by name and birth date
+    (one match only), else registered now — the sex comes from the codice fiscale."""
+    cf = normalize_codice_fiscale(richiesta.codice_fiscale) if richiesta.codice_fiscale else ""
+    attive = Persona.objects.filter(unita_in__isnull=True)
+    if cf:
+        persona = attive.filter(codice_fiscale=cf).first()
+        if persona is not None:
+            return persona
+    omonimi = attive.filter(search_text=fold(f"{richiesta.cognome} {richiesta.nome}"),
+                            data_nascita=richiesta.data_nascita)
+    if cf:
+        # Someone with the same name but another codice fiscale is another person.
+        omonimi = omonimi.filter(codice_fiscale="")
+    trovati = list(omonimi[:2])
+    if len(trovati) > 1:
+        raise ValidationFailed(
+            _("Nell'anagrafica dell'ambito ci sono più schede di %(who)s, nato/a il %(date)s: "
+              "unisci i doppioni dalla pagina dell'anagrafica, poi riprova.")
+            % {"who": f"{richiesta.cognome} {richiesta.nome}",
+               "date": richiesta.data_nascita.strftime("%d/%m/%Y")},
+            field="persona_doppia")
+    if trovati:
+        return trovati[0]
+    if not cf:
+        raise ValidationFailed(
+            _("La richiesta non ha il codice fiscale e %(who)s non è nell'anagrafica "
+              "dell'ambito: registra prima la persona dalla pagina dell'anagrafica (serve il "
+              "sesso), poi riprova.") % {"who": f"{richiesta.cognome} {richiesta.nome}"},
+            field="persona_da_registrare")
+    return persona_create(actor=actor, cognome=richiesta.cognome, nome=richiesta.nome,
+                          sesso=sesso_of(cf), data_nascita=richiesta.data_nascita,
+                          codice_fiscale=cf, conferma_omonimia=True)
+
+
+def richiesta_zonale_apri_cartella(*, actor: Actor, public_id: Any) -> Cartella:
+    """For an accepted request to a service the zone runs itself, open (or link) the
+    person's case file in the zone's own schema. Calling it again returns the same file."""
+    if not actor.user.has_perm(permission_name(Capability.MANAGE_CARTELLA)):
+        raise NotAllowed(_("Solo l'assistente sociale dell'ambito può aprire la cartella."))
+    with transaction.atomic():
+        richiesta = _richiesta_della_zona(public_id)
+        if richiesta.cartella_ambito is not None:
+            cartella = Cartella.objects.filter(public_id=richiesta.cartella_ambito).first()
+            if cartella is not None:
+                return cartella
+        if richiesta.stato != RichiestaZonale.Stato.ACCOLTA:
+            raise ValidationFailed(
+                _("La richiesta è «%(s)s»: la cartella si apre solo per una richiesta presa in "
+                  "carico.") % {"s": richiesta.get_stato_display()})
+        persona = _persona_nell_ambito(actor, richiesta)
+        cartella = (Cartella.objects.select_for_update().filter(persona=persona)
+                    .exclude(stato=Cartella.Stato.CHIUSA).first())
+        aperta_ora = cartella is None
+        if cartella is None:
+            motivo = _("Invio da %(comune)s: %(quesito)s") % {
+                "comune": richiesta.mittente.name,
+                "quesito": Truncator(" ".join(richiesta.quesito.split())).chars(MOTIVO_MAX_QUESITO),
+            }
+            cartella = cartella_apri(actor=actor, persona=persona,
+                                     area_target=richiesta.area_target,
+                                     data=timezone.localdate(), motivo=motivo)
+        richiesta.cartella_ambito = cartella.public_id
+        richiesta.save(update_fields=["cartella_ambito", "updated_at"])
+        audit_log(action="ambito.richiesta_cartella_aperta", actor=actor.user, obj=richiesta,
+                  payload={"cartella": str(cartella.public_id), "nuova": aperta_ora},
+                  ip_address=actor.ip_address)
+    return cartella

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from services.cartella.selectors import get_cartella_for_user
 from services.core.errors import AmbitoError
 from services.core.web import actor_of, client_ip, form_error
 from tenants.models import User
-from tenants.permissions import capability_required
+from tenants.permissions import capability_any, capability_required, has_capability
 from tenants.roles import Capability
 
 from . import selectors as sel
@@ -167,8 +168,16 @@ def servizio_membro_remove(request: HttpRequest, public_id: Any, user_id: int) -
 # --- zone office ------------------------------------------------------------------------------
 
 
-@capability_required(Capability.MANAGE_SERVIZI_ZONALI)
+# The coordinator handles the requests; the zone's social worker reads them to open the case
+# file in the zone's own schema (gestione associata).
+ZONA_LETTORI = (Capability.MANAGE_SERVIZI_ZONALI, Capability.MANAGE_CARTELLA)
+
+
+@capability_any(*ZONA_LETTORI)
 def richieste_zonali(request: HttpRequest) -> HttpResponse:
+    can_manage = has_capability(request, Capability.MANAGE_SERVIZI_ZONALI)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
     form = ServizioForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,13 +190,16 @@ def richieste_zonali(request: HttpRequest) -> HttpResponse:
     return render(request, "invii/zona_list.html", {
         "richieste": sel.richieste_della_zona()[:300],
         "servizi": sel.servizi_zonali(),
-        "form": form,
+        "form": form if can_manage else None,
     }, status=400 if request.method == "POST" else 200)
 
 
-@capability_required(Capability.MANAGE_SERVIZI_ZONALI)
+@capability_any(*ZONA_LETTORI)
 def richiesta_zonale_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     richiesta = sel.richiesta_della_zona(public_id)
+    can_manage = has_capability(request, Capability.MANAGE_SERVIZI_ZONALI)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
     form = EsitoZonaleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,7 +210,37 @@ def richiesta_zonale_detail(request: HttpRequest, public_id: Any) -> HttpRespons
         else:
             messages.success(request, _("Esito registrato: il comune lo vede nella cartella."))
             return redirect("richiesta_zonale_detail", public_id=richiesta.public_id)
-    return render(request, "invii/zona_detail.html", {"richiesta": richiesta, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return _zona_detail(request, richiesta, form=form if can_manage else None,
+                        status=400 if request.method == "POST" else 200)
+
+
+def _zona_detail(request: HttpRequest, richiesta: Any, *, form: EsitoZonaleForm | None,
+                 status: int = 200, errore: AmbitoError | None = None) -> HttpResponse:
+    can_open = has_capability(request, Capability.MANAGE_CARTELLA)
+    return render(request, "invii/zona_detail.html", {
+        "richiesta": richiesta,
+        "form": form,
+        "can_open_cartella": can_open and richiesta.stato == "accolta"
+        and richiesta.cartella_ambito is None,
+        "cartella_url": reverse("cartella_detail", args=[richiesta.cartella_ambito])
+        if can_open and richiesta.cartella_ambito else "",
+        "errore": errore,
+    }, status=status)
+
+
+@capability_required(Capability.MANAGE_CARTELLA)
+@require_POST
+def richiesta_zonale_apri_cartella(request: HttpRequest, public_id: Any) -> HttpResponse:
+    richiesta = sel.richiesta_della_zona(public_id)
+    try:
+        cartella = svc.richiesta_zonale_apri_cartella(actor=actor_of(request),
+                                                      public_id=richiesta.public_id)
+    except AmbitoError as exc:
+        richiesta.refresh_from_db()
+        form = EsitoZonaleForm() if has_capability(request, Capability.MANAGE_SERVIZI_ZONALI) \
+            else None
+        return _zona_detail(request, richiesta, form=form, status=400, errore=exc)
+    messages.success(request, _("Cartella n. %(n)s aperta nell'ambito.") % {"n": cartella.numero})
+    return redirect("cartella_detail", public_id=cartella.public_id)
 
 

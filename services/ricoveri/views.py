@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from services.core.errors import AmbitoError
 from services.core.web import actor_of, form_error
 from services.fornitori.importi import primo_del_mese
-from services.fornitori.web import LETTORI, capability_any, persone_visibili
+from services.fornitori.web import LETTORI, persone_visibili
 from services.interventi.models import Intervento, TipoIntervento
-from tenants.permissions import capability_required, has_capability
+from tenants.permissions import capability_any, capability_required, has_capability
 from tenants.roles import Capability
 
 from . import forms as f

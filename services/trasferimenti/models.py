@@ -116,6 +116,9 @@ class RichiestaZonale(BaseModel):
     gestita_da = models.CharField(_("operatore del servizio"), max_length=254, blank=True)
     risposta = models.TextField(_("risposta"), blank=True)
     risposta_il = models.DateField(_("risposta del"), null=True, blank=True)
+    # The case file the zone opened for the person in its own schema (gestione associata):
+    # only its public id crosses here, and only the zone's pages read it.
+    cartella_ambito = models.UUIDField(_("cartella aperta nell'ambito"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
