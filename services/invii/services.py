@@ -28,7 +28,7 @@ from services.anagrafica.models import Persona
 from services.anagrafica.services import Actor, persona_create
 from services.cartella.models import Cartella, OperatoreCartella
 from services.cartella.selectors import can_change
-from services.cartella.services import cartella_apri, ensure_writable
+from services.cartella.services import cartella_apri, ensure_writable, operatore_abilita
 from services.core.audit import audit_log
 from services.core.codice_fiscale import normalize_codice_fiscale, sesso_of
 from services.core.errors import AlreadyExists, NotAllowed, NotFound, ValidationFailed
@@ -394,6 +394,11 @@ def richiesta_zonale_apri_cartella(*, actor: Actor, public_id: Any) -> Cartella:
             cartella = cartella_apri(actor=actor, persona=persona,
                                      area_target=richiesta.area_target,
                                      data=timezone.localdate(), motivo=motivo)
+        else:
+            # A colleague's case: whoever takes the referral is enabled on it, or the link
+            # would lead them to a case they may not read.
+            operatore_abilita(actor=actor, cartella=cartella, user=actor.user,
+                              ruolo=str(richiesta.servizio), dal=timezone.localdate())
         richiesta.cartella_ambito = cartella.public_id
         richiesta.save(update_fields=["cartella_ambito", "updated_at"])
         audit_log(action="ambito.richiesta_cartella_aperta", actor=actor.user, obj=richiesta,

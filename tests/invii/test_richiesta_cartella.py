@@ -245,3 +245,27 @@ def test_the_coordinator_still_accepts_and_does_not_open_cases(cast, in_a, caso,
     # Before acceptance the social worker sees no button.
     worker = client_for(assistente_ambito, cast.zona.ente)
     assert 'id="apri-cartella-form"' in worker.get(url).content.decode()
+
+
+def test_who_takes_the_referral_is_enabled_on_a_colleagues_open_case(
+        cast, richiesta, assistente_ambito):
+    """The person already has a case in the zone, followed by a colleague: it is linked, and
+    whoever opened it from the referral is enabled on it, so the link leads somewhere."""
+    collega = _user("collega@ambito.test")
+    membership_grant(user=collega, ente=cast.zona.ente, role=Role.ASSISTENTE_SOCIALE)
+    cf = richiesta.codice_fiscale
+
+    def open_case():
+        actor = Actor(collega)
+        persona = persona_create(actor=actor, cognome=richiesta.cognome, nome=richiesta.nome,
+                                 sesso=sesso_of(cf), data_nascita=richiesta.data_nascita,
+                                 codice_fiscale=cf)
+        return cartella_apri(actor=actor, persona=persona, area_target="disabili",
+                             data=date(2025, 2, 1), motivo="Seguito dal collega")
+
+    esistente = _in_zona(cast, open_case)
+    client = client_for(assistente_ambito, cast.zona.ente)
+    assert client.get(f"/cartelle/{esistente.public_id}/").status_code == 404
+    cartella = _apri(cast, assistente_ambito, richiesta)
+    assert cartella.public_id == esistente.public_id
+    assert client.get(f"/cartelle/{esistente.public_id}/").status_code == 200
