@@ -4,6 +4,7 @@ idempotent, and adding up with the comuni's own figures to the cent."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -116,7 +117,9 @@ def test_the_store_holds_nothing_that_names_the_zones_people(cast, zona_dati):
         for row in rows:
             for value in row:
                 for segreto in zona_dati["segreti"]:
-                    assert segreto.lower() not in str(value).lower(), (table, segreto)
+                    # as a word: a short surname may be part of a code ("Nori", "minori")
+                    pattern = rf"(?<![a-z0-9]){re.escape(segreto.lower())}(?![a-z0-9])"
+                    assert not re.search(pattern, str(value).lower()), (table, segreto)
     # the residence code only picks the comune: no column keeps it
     assert not any("istat" in f.name or "residenza" in f.name
                    for f in FattoIntervento._meta.get_fields())
