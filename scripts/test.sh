@@ -19,7 +19,7 @@ say "mypy (servizi)"
 (cd "$ROOT" && "$VENV/bin/mypy" --no-error-summary tenants/services services/core \
   services/interventi/services services/determine/services.py services/domande/services.py \
   services/assegni/services.py services/fornitori/services.py services/lsu/services.py \
-  services/tribunale/services services/invii/services.py zone/catalogo/services.py \
+  services/tribunale/services services/invii/services zone/catalogo/services.py \
   zone/piano/services zone/statistiche/services.py zone/statistiche/tasks.py zone/aggregation \
   tenants/selectors.py zone/office/selectors.py)
 "$PY" "$ROOT/manage.py" compilemessages -v0 --ignore=.venv --ignore=node_modules
