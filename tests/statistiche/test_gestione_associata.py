@@ -4,12 +4,14 @@ idempotent, and adding up with the comuni's own figures to the cent."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django_tenants.utils import tenant_context
+from openpyxl import load_workbook
 
 from services.anagrafica.services import Actor, indirizzo_cambia
 from services.determine.services import determina_create, liquidazione_create
@@ -194,6 +196,10 @@ def test_zone_and_comune_pages_show_the_zones_own_share(cast, zona_dati):
         _url("statistiche_zona", "zona") + "?anno=2025").content.decode()
     assert 'id="zona-gestione-associata"' in html
     assert "4 persone, 4 interventi, € 2.000,00 liquidati" in html
+    xlsx = client_for(cast.coordinatore, cast.zona.ente).get(
+        _url("statistiche_zona", "zona"), {"anno": 2025, "formato": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(xlsx.content))["Gestione associata"].values)
+    assert rows[1][1:] == (4, 4, 2000)
     # Assisi: the one resident the zone follows; Perugia, the capofila: its resident and the
     # two the zone cannot place (outside the zone, no residence)
     confronto = selectors.confronto_comune(cast.comune_b, 2025)
