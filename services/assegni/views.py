@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from services.anagrafica.models import Persona
 from services.core.errors import AmbitoError, NotFound
 from services.core.web import actor_of, form_error
-from services.domande.models import Domanda
-from services.domande.selectors import get_domanda
 from services.domande.services import Dsu
+from services.domande.views import domanda_for
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
@@ -38,13 +37,6 @@ DA_COMPLETARE_MOSTRATE = 50
 def assegno_for(public_id: Any) -> Assegno:
     try:
         return get_assegno(public_id)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def domanda_for(public_id: Any) -> Domanda:
-    try:
-        return get_domanda(public_id)
     except NotFound as exc:
         raise Http404 from exc
 

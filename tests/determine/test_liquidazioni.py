@@ -3,7 +3,6 @@ by two people at the same moment), amounts that reconcile to the cent."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -28,6 +27,7 @@ from services.interventi.services import (
     intervento_decide,
     intervento_propose,
 )
+from tests.concurrency import at_once
 from tests.conftest import client_for
 from tests.interventi.conftest import approvato
 
@@ -247,31 +247,13 @@ def test_two_people_liquidating_the_same_payment_at_once(django_db_setup, django
                 created.update(servizio=servizio, persona=persona, determina=determina,
                                intervento=i)
 
-            barrier = threading.Barrier(2, timeout=10)
-            results: list = []
+            def liquida(who: str):
+                return lambda: liquidazione_create(
+                    actor=Actor(cast.by_role[who]), determina=determina,
+                    oggetti=[(K, pagamento.pk)], data=date(2025, 3, 1)).pk
 
-            def liquida(who: str) -> None:
-                try:
-                    connection.set_tenant(ente)
-                    barrier.wait()
-                    liq = liquidazione_create(actor=Actor(cast.by_role[who]),
-                                              determina=determina,
-                                              oggetti=[(K, pagamento.pk)], data=date(2025, 3, 1))
-                    results.append(("ok", liq.pk))
-                except ValidationFailed as exc:
-                    results.append(("errore", str(exc)))
-                except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                    results.append(("crash", repr(exc)))
-                finally:
-                    connection.close()
-
-            threads = [threading.Thread(target=liquida, args=(w,))
-                       for w in ("amministrativo", "dirigente")]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(30)
-
+            results = list(at_once(ente, {w: liquida(w) for w in ("amministrativo",
+                                                                    "dirigente")}).values())
             assert sorted(r[0] for r in results) == ["errore", "ok"], results
             [(_k, message)] = [r for r in results if r[0] == "errore"]
             assert "già stati liquidati" in message

@@ -8,7 +8,6 @@ audit entries stay: the trail is append-only in the database."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,6 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from services.anagrafica.services import Actor
-from services.core.errors import ValidationFailed
 from services.determine.models import Determina, Liquidazione, RigaLiquidazione
 from services.determine.services import determina_create, liquidazione_create
 from services.fornitori.liquidabile import KEY
@@ -32,6 +30,7 @@ from services.fornitori.services import (
 from services.interventi.models import Intervento
 from services.ricoveri.models import Ricovero, Struttura
 from services.ricoveri.services import presenze_registra, ricovero_autorizza, struttura_create
+from tests.concurrency import at_once
 
 from .conftest import IBAN, piva
 
@@ -102,32 +101,14 @@ def test_two_people_liquidating_the_same_invoice_at_once(django_db_setup, django
                                           motivazione="Due giorni di ricovero ospedaliero")
                 assert fattura.stato == Fattura.Stato.ACCETTATA
 
-            barrier = threading.Barrier(2, timeout=10)
-            results: list = []
+            def liquida(who: str):
+                return lambda: liquidazione_create(
+                    actor=Actor(cast.by_role[who]), determina=determina,
+                    oggetti=[(KEY, fattura.pk)], data=date(2025, 5, 10),
+                    numero=f"L-{tag}-{who[:3]}").pk
 
-            def liquida(who: str) -> None:
-                try:
-                    connection.set_tenant(ente)
-                    barrier.wait()
-                    liq = liquidazione_create(actor=Actor(cast.by_role[who]),
-                                              determina=determina,
-                                              oggetti=[(KEY, fattura.pk)], data=date(2025, 5, 10),
-                                              numero=f"L-{tag}-{who[:3]}")
-                    results.append(("ok", liq.pk))
-                except ValidationFailed as exc:
-                    results.append(("errore", str(exc)))
-                except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                    results.append(("crash", repr(exc)))
-                finally:
-                    connection.close()
-
-            threads = [threading.Thread(target=liquida, args=(w,))
-                       for w in ("amministrativo", "dirigente")]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(30)
-
+            results = list(at_once(ente, {w: liquida(w) for w in ("amministrativo",
+                                                                    "dirigente")}).values())
             assert sorted(r[0] for r in results) == ["errore", "ok"], results
             [(_k, message)] = [r for r in results if r[0] == "errore"]
             assert "già stati liquidati" in message

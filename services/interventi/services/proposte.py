@@ -55,11 +55,7 @@ def intervento_propose(*, actor: Actor, persona: Persona, servizio: Servizio,
         importo_mensile=importo_mensile, quota_ente=quota_ente, quota_utente=quota_utente,
         quota_ssn=quota_ssn, ore_mensili=ore_mensili,
     )
-    if intervento.carattere not in Carattere.values:
-        raise ValidationFailed(_("Scegli se la prestazione è periodica o una tantum."),
-                               field="carattere")
-    _importi_validate(intervento)
-    _clean(intervento, exclude=["persona", "servizio", "domanda", "cartella", "determina"])
+    _proposta_valida(intervento)
     with transaction.atomic():
         intervento.save()
         _audit(actor, "intervento.proposto", intervento,
@@ -67,6 +63,15 @@ def intervento_propose(*, actor: Actor, persona: Persona, servizio: Servizio,
         if not servizio.richiede_decisione:
             _approva(actor, intervento, oggi, _("Servizio senza decisione del dirigente."))
     return intervento
+
+
+def _proposta_valida(intervento: Intervento) -> None:
+    """The rules a proposal meets, when made and when corrected before the decision."""
+    if intervento.carattere not in Carattere.values:
+        raise ValidationFailed(_("Scegli se la prestazione è periodica o una tantum."),
+                               field="carattere")
+    _importi_validate(intervento)
+    _clean(intervento, exclude=["persona", "servizio", "domanda", "cartella", "determina"])
 
 
 def _approva(actor: Actor, intervento: Intervento, oggi: date, motivazione: str) -> None:
@@ -191,11 +196,7 @@ def intervento_modifica_proposta(*, actor: Actor, intervento: Intervento,
             importo_mensile=importo_mensile, quota_ente=quota_ente, quota_utente=quota_utente,
             quota_ssn=quota_ssn, ore_mensili=ore_mensili,
         )
-        if nuovo.carattere not in Carattere.values:
-            raise ValidationFailed(_("Scegli se la prestazione è periodica o una tantum."),
-                                   field="carattere")
-        _importi_validate(nuovo)
-        _clean(nuovo, exclude=["persona", "servizio", "domanda", "cartella", "determina"])
+        _proposta_valida(nuovo)
         cambiati = [f for f in PROPOSTA_CAMPI if getattr(locked, f) != getattr(nuovo, f)]
         if not cambiati:
             return locked
