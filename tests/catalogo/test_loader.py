@@ -39,6 +39,20 @@ def test_the_shipped_inps_reference_is_loaded_by_the_migration(db):
     assert CodicePrestazione.objects.get(codice="A1.09").nome == "Telesoccorso e teleassistenza"
 
 
+def test_every_shipped_inps_code_of_the_isee_list_has_its_name(db):
+    """No page shows a bare "A1.02": the codes shipped without a name take the one of the
+    INPS PrestazioneDaErogare list; a name from the SIUSS source itself is kept."""
+    nomi = dict(
+        line.split(",", 1)
+        for line in Path("zone/catalogo/data/nomi_prestazioni_inps.csv").read_text().splitlines()[1:]
+    )
+    assert CodicePrestazione.objects.get(codice="A1.02").nome == "Assegno Maternità erogato dai Comuni"
+    assert CodicePrestazione.objects.get(codice="A3.03").nome == "Asilo Nido"
+    senza_nome = CodicePrestazione.objects.filter(codice__in=list(nomi), nome="")
+    assert not senza_nome.exists()
+    assert "PrestazioneDaErogare" in Edizione.objects.get(codice="riferimento-2026-11").fonte
+
+
 def test_loading_twice_changes_nothing(db):
     first = carica(NOMENCLATORE_1)
     assert first.creata
