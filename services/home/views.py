@@ -8,6 +8,8 @@ from tenants.models import Membership
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability, capabilities_for
 
+from .queue import work_queue
+
 
 @capability_required(Capability.VIEW_HOME)
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,6 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "comune": comune,
         "zona": comune.zona,
+        "work_queue": work_queue(request),
         "capabilities": sorted(
             Capability(c).label for c in capabilities_for(membership.role)
         ),

@@ -4,6 +4,7 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from services.home.queue import work_queue
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
@@ -18,9 +19,10 @@ _CASEWORK = (Capability.VIEW_CARTELLA, Capability.MANAGE_DOMANDE, Capability.PRO
 def home(request: HttpRequest) -> HttpResponse:
     zona = request.tenant.zona  # type: ignore[attr-defined]
     comuni = zona.comuni.select_related("ente").prefetch_related("ente__domains").order_by("name")
-    gestione = None
+    gestione, queue = None, None
     if any(has_capability(request, c) for c in _CASEWORK):
         gestione = gestione_associata()
+        queue = work_queue(request)
     return render(
         request,
         "zone/office_home.html",
@@ -29,5 +31,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "comuni": comuni,
             "population": comuni.aggregate(total=Sum("population"))["total"] or 0,
             "gestione": gestione,
+            "work_queue": queue,
         },
     )
