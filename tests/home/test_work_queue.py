@@ -3,16 +3,15 @@ what my capabilities open."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import re
+from datetime import date
 from html import unescape
 
 from django.urls import reverse
 
 from services.domande.services import Dsu, domanda_create, domande_assegna
 from tests.conftest import client_for
-from tests.interventi.conftest import a, catalogo, persona, servizio, una_tantum  # noqa: F401
+from tests.interventi.conftest import una_tantum
 
 COMUNE = "ambito.urls.comune"
 

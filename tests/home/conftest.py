@@ -1,0 +1,1 @@
+from tests.interventi.conftest import a, catalogo, persona, servizio  # noqa: F401
