@@ -168,6 +168,10 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
             MenuItem(_("Statistiche"), "statistiche_comune", capability="view_statistiche",
                      icon="it-chart-line"),
         ]
+        # The comune's own share of its zone's plan (the zone's host has the plan itself).
+        casework.append(MenuItem(_("Piano di zona"), "piano_comune",
+                                 capability="manage_determine|view_statistiche",
+                                 icon="it-folder"))
     if tenant_type == "zona":
         services = [
             MenuItem(

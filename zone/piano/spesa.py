@@ -207,3 +207,45 @@ def fondi_nazionali(p: Prospetto) -> list[tuple[str, Importi, list[tuple[str, Im
         out.append((str(tipo.label), totale,
                     [(str(AreaTarget(a).label), v) for a, v in sorted(aree.items())]))
     return out
+
+
+@dataclass
+class RigaComune:
+    """One line of the plan as one comune sees it."""
+
+    voce: VocePiano
+    contributo: Decimal
+    importi: Importi  # programmato = what the comune is assigned on the line
+
+
+@dataclass
+class QuotaDelComune:
+    piano: Piano
+    comune: Any
+    righe: list[RigaComune]
+    contributo: Decimal
+    totale: Importi
+    #: the zone's own determine (gestione associata) are counted in the capofila's figures
+    gestione_associata: Importi | None = None
+
+
+def quota_del_comune(piano: Piano, comune: Any, *, esercizio: int | None = None) -> QuotaDelComune:
+    """A comune's own share of its zone's plan (seed: "sia che si tratti di un comune
+    capofila che no"): per line what it contributes and is assigned, what its determine
+    committed and liquidated against the line, what remains. The same figures as the zone's
+    prospetto, restricted to the comune: nothing of another comune is read out."""
+    p = prospetto(piano, esercizio=esercizio)
+    righe = []
+    for riga in p.righe:
+        contributo = sum((q.contributo for q in riga.voce.quote.all()
+                          if q.comune_id == comune.pk), ZERO)
+        importi = riga.per_comune.get(comune.pk, Importi())
+        if contributo or importi.programmato or importi.impegnato or importi.liquidato:
+            righe.append(RigaComune(voce=riga.voce, contributo=contributo, importi=importi))
+    return QuotaDelComune(
+        piano=piano, comune=comune, righe=righe,
+        contributo=p.quote_comuni.get(comune.pk, (ZERO, ZERO))[0],
+        totale=p.per_comune.get(comune.pk, Importi()),
+        gestione_associata=(p.gestione_associata if type(piano.zona).objects.filter(
+            pk=piano.zona_id, capofila=comune).exists() else None),
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("invii/", include("services.invii.urls")),
     path("listino-ambito/", include("zone.catalogo.urls_comune")),
     path("statistiche/", include("zone.statistiche.urls_comune")),
+    path("piano-di-zona/", include("zone.piano.urls_comune")),
     path("api/", include("api.urls")),
     *common,
 ]
