@@ -78,6 +78,33 @@ def test_demo_seed_is_complete_and_idempotent(cast):
     assert zona.piani.get().voci.count() == piano_voci
 
 
+def test_demo_every_comune_has_its_share_of_the_plan(cast):
+    """Each comune is assigned part of every line by inhabitants (no comune shows a
+    negative availability because its share is zero) and pays in on the comuni's source."""
+    from zone.piano.models import FonteFinanziamento, QuotaComune, Stanziamento
+    from zone.piano.spesa import quota_del_comune
+
+    demo_seed()
+    zona = Zona.objects.get(code="ZD-EMP")
+    piano = zona.piani.get()
+    for s in Stanziamento.objects.filter(voce__piano=piano):
+        quote = QuotaComune.objects.filter(voce=s.voce, fonte=s.fonte)
+        assert quote.count() == 4
+        assert sum(q.assegnato for q in quote) == s.importo
+        assert all(q.assegnato > 0 for q in quote)
+        if s.fonte.tipo == FonteFinanziamento.Tipo.COMUNI:
+            assert all(q.contributo == q.assegnato for q in quote)
+    for comune in zona.comuni.all():
+        quota = quota_del_comune(piano, comune)
+        assert quota.totale.programmato > 0
+        assert quota.totale.disponibile >= 0
+    before = list(QuotaComune.objects.filter(voce__piano=piano).values_list(
+        "comune_id", "assegnato", "contributo", "updated_at"))
+    demo_seed()
+    assert list(QuotaComune.objects.filter(voce__piano=piano).values_list(
+        "comune_id", "assegnato", "contributo", "updated_at")) == before
+
+
 def test_demo_zone_manages_services_itself(cast):
     """Gestione associata: the ufficio di piano's team, and in the zone's own schema people
     resident in the zone's comuni, case files, services mapped to the catalogue,

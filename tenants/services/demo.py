@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from services.core.italian_data import fake_person
 
@@ -215,4 +216,28 @@ def _demo_piano(zona: Zona) -> dict[str, object]:
             if prestazione else None,
             importi={fonti[tipo]: Decimal(importo) for tipo, importo in importi.items()
                      if tipo in fonti})
+    if piano.stato != Piano.Stato.CHIUSO:
+        _demo_quote(actor, piano, zona)
     return voci
+
+
+def _demo_quote(actor: Any, piano: Any, zona: Zona) -> None:
+    """Each comune's share of every line, by inhabitants: what it is assigned of each
+    source and, on the comuni's own source, what it pays in. Setting a share again with the
+    same figures changes nothing, so a second demo run leaves the plan as it is."""
+    from decimal import ROUND_DOWN, Decimal
+
+    from zone.piano.models import FonteFinanziamento, Stanziamento
+    from zone.piano.services import quota_set
+
+    comuni = list(zona.comuni.order_by("istat_code"))
+    abitanti = sum(c.population or 0 for c in comuni) or 1
+    cent = Decimal("0.01")
+    for s in Stanziamento.objects.filter(voce__piano=piano).select_related("voce", "fonte"):
+        quote = [(s.importo * (c.population or 0) / abitanti).quantize(cent, rounding=ROUND_DOWN)
+                 for c in comuni]
+        quote[0] += s.importo - sum(quote)  # the cents left over go to the first comune
+        for comune, quota in zip(comuni, quote, strict=True):
+            versa = quota if s.fonte.tipo == FonteFinanziamento.Tipo.COMUNI else Decimal("0")
+            quota_set(actor=actor, voce=s.voce, fonte=s.fonte, comune=comune,
+                      contributo=versa, assegnato=quota)
