@@ -57,7 +57,8 @@ def statistiche_attesa(request: HttpRequest) -> HttpResponse:
     zona = request.tenant.zona  # type: ignore[attr-defined]
     righe = selectors.liste_attesa(zona, timezone.localdate())
     return render(request, "statistiche/attesa.html", {
-        "zona": zona, "righe": righe, "totale": sum(r.domande for r in righe),
+        "zona": zona, "righe": righe, "totale": selectors.domande_in_attesa(zona),
+        "soglia": selectors.soglia(),
     })
 
 
