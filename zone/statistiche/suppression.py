@@ -155,8 +155,11 @@ def _secondarie(t: Tabella, *, totali: bool) -> None:
             break
         nascoste = t.nascoste - {bersaglio}
         # Prefer an inner cell (a total tells more), then one sharing a line with other
-        # hidden entries (hiding it likely closes a cycle), then the smallest.
+        # hidden entries (hiding it likely closes a cycle), then the smallest. In a list,
+        # not a zero while another entry will do: a small count is known to be at least 1,
+        # so the total minus the shown entries, hidden beside a zero, is still that count.
         scelta = min(candidate, key=lambda k: (
+            not totali and valori[k] == 0,
             TOTALE in k, -sum(1 for h in nascoste if h[0] == k[0] or h[1] == k[1]),  # noqa: B023
             valori[k], repr(k)))
         t.secondarie.add(scelta)
