@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from services.core.errors import AmbitoError
 
-from .jobs import job_heartbeat, jobs_sweep as _jobs_sweep
+from .jobs import job_heartbeat
+from .jobs import jobs_sweep as _jobs_sweep
 from .models import Job
 from .services.provisioning import comune_create
 

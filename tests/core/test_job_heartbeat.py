@@ -100,7 +100,8 @@ def test_an_import_whose_worker_died_is_interrupted_and_resumed_from_its_page(
         job.refresh_from_db()
         ora = timezone.localtime(job.heartbeat_il).strftime("%d/%m/%Y %H:%M:%S")
     assert f"Il lavoro non dà segnali dalle {ora}" in page
-    assert 'id="import-resume"' in page and 'method="post"' in page
+    assert 'id="import-resume"' in page
+    assert 'method="post"' in page
     # someone who may not import cannot resume it
     assert client_for(cast.by_role["assistente_sociale"], cast.comune_a.ente).post(url) \
         .status_code == 403
@@ -125,7 +126,8 @@ def test_an_import_whose_worker_died_is_interrupted_and_resumed_from_its_page(
     page = html.unescape(client.get(url).content.decode())
     assert 'id="import-cronologia"' in page
     assert "Interrotta: nessun segnale dal lavoro" in page
-    assert "Ripresa da" in page and "dalla riga 11" in page
+    assert "Ripresa da" in page
+    assert "dalla riga 11" in page
     # resuming again: a clear message, nothing changes
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(url, follow=True)
@@ -141,7 +143,8 @@ def test_the_sweep_resumes_a_dead_import_by_itself_and_says_so(
     _age(ImportAnagrafe, job.pk, "heartbeat_il", cast.comune_a.ente)
     with django_capture_on_commit_callbacks(execute=True):
         esito = jobs_sweep()
-    assert esito["interrotte"] >= 1 and esito["riprese"] >= 1
+    assert esito["interrotte"] >= 1
+    assert esito["riprese"] >= 1
     with tenant_context(cast.comune_a.ente):
         job.refresh_from_db()
         assert job.stato == "done"

@@ -445,7 +445,7 @@ def confronto_comune(comune: Comune, anno: int | None) -> ConfrontoComune:
     per_comune = {r.chiave: r for r in sopprimi_righe(righe, n)}
     mio = per_comune.get(comune.pk, Riga(comune.pk, comune.name))
     # The average comune: each comune's own distinct count, summed, over the comuni.
-    conti: dict[tuple[int, str], int] = {}
+    conti: dict[tuple[Any, Any], int] = {}
     for r in serviti(zona_ids, anno).values("comune_id", "area_target").annotate(
             n=Count("persona_hash", distinct=True)):
         conti[(r["comune_id"], r["area_target"])] = r["n"]

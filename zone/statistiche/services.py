@@ -238,9 +238,9 @@ def aggiornamenti_segna_interrotti(*, zona_id: int | None = None) -> int:
             if not Aggiornamento.objects.filter(_fermi(), pk=agg.pk).update(
                     stato=Aggiornamento.Stato.INTERROTTO):
                 continue
+            segnale = agg.segnale_il or agg.iniziato_il
             audit_log(action="statistiche.aggiornamento_interrotto", obj=agg.ente, payload={
-                "ultimo_segnale": (agg.segnale_il or agg.iniziato_il).isoformat()
-                if (agg.segnale_il or agg.iniziato_il) else None})
+                "ultimo_segnale": segnale.isoformat() if segnale else None})
             n += 1
     return n
 
