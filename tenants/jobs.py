@@ -23,6 +23,7 @@ from django_tenants.utils import schema_context
 from services.core.audit import audit_log
 from services.core.errors import ValidationFailed
 from services.core.heartbeat import heartbeat_limite, ripresa_automatica
+from services.core.models import AuditEntry
 from services.core.queue import enqueue_on_commit
 
 from .models import Ente, Job, User
@@ -61,8 +62,9 @@ def _stale() -> Q:
 
 
 def job_interrupt_if_stale(job: Job) -> Job:
-    """Mark a running job whose worker stopped beating as interrupted (once, audited)."""
-    with transaction.atomic():
+    """Mark a running job whose worker stopped beating as interrupted (once, audited in the
+    platform's trail, whichever host shows the page)."""
+    with schema_context("public"), transaction.atomic():
         stopped = Job.objects.filter(_stale(), pk=job.pk).update(
             status=Job.Status.INTERRUPTED, updated_at=timezone.now())
         job.refresh_from_db()
@@ -78,7 +80,7 @@ def job_resume(*, job: Job, actor: User | None, automatic: bool = False) -> Job:
     name = JOB_TASKS.get(job.kind)
     if name is None:
         raise ValidationFailed(_("Questa elaborazione non si può riprendere."))
-    with transaction.atomic():
+    with schema_context("public"), transaction.atomic():
         resumed = Job.objects.filter(pk=job.pk, status=Job.Status.INTERRUPTED).update(
             status=Job.Status.QUEUED, resumes=F("resumes") + 1, updated_at=timezone.now())
         job.refresh_from_db()
@@ -90,6 +92,13 @@ def job_resume(*, job: Job, actor: User | None, automatic: bool = False) -> Job:
                            "progress": job.progress})
         enqueue_on_commit(current_app.tasks[name], job.pk)
     return job
+
+
+def job_history(job: Job) -> list[AuditEntry]:
+    """The job's entries in the platform's trail: started, interrupted, resumed."""
+    with schema_context("public"):
+        return list(AuditEntry.objects.filter(object_type=job._meta.label_lower,
+                                              object_id=str(job.public_id)).order_by("at", "pk"))
 
 
 def jobs_sweep() -> dict[str, int]:

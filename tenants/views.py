@@ -14,10 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from services.core.errors import AmbitoError
-from services.core.models import AuditEntry
 
 from .forms import ComuneForm
-from .jobs import job_interrupt_if_stale, job_resume, job_start_provision_comune
+from .jobs import job_history, job_interrupt_if_stale, job_resume, job_start_provision_comune
 from .models import Job, Regione
 from .permissions import platform_admin_required
 from .selectors import memberships_of
@@ -107,12 +106,7 @@ def job_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             # Interrupted, or resumed: the page shows the button and the history.
             response["HX-Refresh"] = "true"
         return response
-    return render(request, "tenants/job_detail.html", {"job": job, "history": _history(job)})
-
-
-def _history(job: Job) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(object_type=job._meta.label_lower,
-                                          object_id=str(job.public_id)).order_by("at", "pk"))
+    return render(request, "tenants/job_detail.html", {"job": job, "history": job_history(job)})
 
 
 @platform_admin_required
