@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from services.core.errors import AmbitoError
 
+from .jobs import job_heartbeat
+from .jobs import jobs_sweep as _jobs_sweep
 from .models import Job
 from .services.provisioning import comune_create
 
@@ -18,8 +20,7 @@ log = logging.getLogger(__name__)
 
 def _progress(job_id: int):  # type: ignore[no-untyped-def]
     def report(pct: int, message: str) -> None:
-        Job.objects.filter(pk=job_id).update(progress=pct, message=str(message)[:500],
-                                             status=Job.Status.RUNNING)
+        job_heartbeat(job_id, progress=pct, message=str(message)[:500])
     return report
 
 
@@ -29,6 +30,7 @@ def provision_comune(self, job_id: int) -> str:  # type: ignore[no-untyped-def]
     job = Job.objects.select_related("created_by").get(pk=job_id)
     if job.is_finished:
         return job.status
+    job_heartbeat(job.pk)
     params = job.params
     try:
         result = comune_create(
@@ -68,3 +70,10 @@ def provision_comune(self, job_id: int) -> str:  # type: ignore[no-untyped-def]
             finished_at=timezone.now(),
         )
     return Job.Status.DONE
+
+
+@shared_task(name="tenants.tasks.jobs_sweep")
+def jobs_sweep() -> dict[str, int]:
+    """Periodic (CELERY_BEAT_SCHEDULE): long jobs whose worker died are marked interrupted
+    and, where automatic resume allows it, queued again (``tenants.jobs.jobs_sweep``)."""
+    return _jobs_sweep()

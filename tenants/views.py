@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from services.core.errors import AmbitoError
+
 from .forms import ComuneForm
-from .jobs import job_start_provision_comune
+from .jobs import job_history, job_interrupt_if_stale, job_resume, job_start_provision_comune
 from .models import Job, Regione
 from .permissions import platform_admin_required
 from .selectors import memberships_of
@@ -94,6 +98,29 @@ def job_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     job = Job.objects.filter(public_id=public_id).first()
     if job is None or not (request.user.is_superuser or job.created_by_id == request.user.pk):
         raise Http404
-    template = "tenants/_job_status.html" if request.htmx else "tenants/job_detail.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": job})
+    job = job_interrupt_if_stale(job)  # a worker that died shows as such
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(request, "tenants/_job_status.html", {"job": job})
+        visto = request.GET.get("visto", "")
+        if visto and (visto == Job.Status.INTERRUPTED) != job.is_interrupted:
+            # Interrupted, or resumed: the page shows the button and the history.
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "tenants/job_detail.html", {"job": job, "history": job_history(job)})
+
+
+@platform_admin_required
+@require_POST
+def job_resume_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Resume an interrupted job: platform staff only, as starting one."""
+    job = Job.objects.filter(public_id=public_id).first()
+    if job is None:
+        raise Http404
+    try:
+        job_resume(job=job, actor=request.user)  # type: ignore[arg-type]
+    except AmbitoError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("L'elaborazione riprende dall'ultimo passo completato."))
+    return redirect("job_detail", public_id=job.public_id)
 

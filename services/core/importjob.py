@@ -9,6 +9,13 @@ each batch one transaction that also moves the job's counters and progress, so t
 sees them grow and a crashed import resumes after the last committed batch. Inside a batch
 each row has its own savepoint: a bad row is rolled back and recorded with its reason, the
 others go on. A finished job is left as it is, so running a task twice changes nothing.
+
+Each batch also stamps the job's heartbeat. A job whose worker died stays "running" with an
+old heartbeat: ``importjob_interrompi_se_ferma`` (the job's page, the periodic sweep) marks
+it interrupted, and ``importjob_riprendi`` (the page's "Riprendi" button, or the sweep by
+itself, see ``services.core.heartbeat``) queues its task again, which resumes after the last
+committed batch. Both are audited (``importazione.interrotta``, ``importazione.ripresa``):
+the job's history on its page.
 """
 
 from __future__ import annotations
@@ -21,16 +28,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from celery import Task
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_log
 from .errors import AmbitoError, ValidationFailed
+from .heartbeat import heartbeat_limite, ripresa_automatica
 from .models_import import ImportJob, RigaScartataBase
 from .queue import enqueue_on_commit
 
@@ -66,7 +76,7 @@ def importjob_create(*, model: type[J], actor: Actor, nome: str, contenuto: byte
             nome_file=nome[:255], dimensione=len(contenuto),
             sha256=hashlib.sha256(contenuto).hexdigest(),
             caricato_da_id=actor.user.pk, caricato_da_label=_label(actor.user),
-            ip_address=actor.ip_address,
+            ip_address=actor.ip_address, task_name=task.name,
         )
         job.file.save(nome, ContentFile(contenuto), save=False)
         try:
@@ -153,7 +163,8 @@ class ImportRun(Generic[J]):
             return run._fallita(str(exc))
         cls.model._default_manager.filter(pk=job.pk).update(
             stato=ImportJob.Stato.RUNNING, righe_totali=len(righe), messaggio="",
-            avviata_il=Coalesce(F("avviata_il"), timezone.now()), updated_at=timezone.now())
+            avviata_il=Coalesce(F("avviata_il"), timezone.now()), updated_at=timezone.now(),
+            heartbeat_il=timezone.now())
         for inizio in range(job.righe_elaborate, len(righe), lotto):
             with transaction.atomic():
                 corrente = cast(J, cls.model._default_manager.select_for_update().get(pk=job.pk))
@@ -162,10 +173,13 @@ class ImportRun(Generic[J]):
                 righe_lotto = righe[inizio:inizio + lotto]
                 conti = run._elabora_lotto(righe_lotto)
                 fatte = inizio + len(righe_lotto)
+                # Running again if the sweep thought this worker dead (a batch slower
+                # than the timeout): the heartbeat says otherwise.
                 cls.model._default_manager.filter(pk=job.pk).update(
-                    righe_elaborate=fatte,
+                    righe_elaborate=fatte, stato=ImportJob.Stato.RUNNING,
                     **{campo: F(campo) + n for campo, n in conti.items()},
-                    avanzamento=min(99, fatte * 100 // len(righe)), updated_at=timezone.now())
+                    avanzamento=min(99, fatte * 100 // len(righe)), updated_at=timezone.now(),
+                    heartbeat_il=timezone.now())
         return run._completata()
 
     @classmethod
@@ -245,3 +259,86 @@ def importjob_task(task: Task, run: type[ImportRun[Any]], import_id: int, *, lot
             _("Errore imprevisto: l'importazione si è fermata. Le righe già elaborate "
               "restano; avvisa l'assistenza."),
         ).stato
+
+
+# --- jobs whose worker died -------------------------------------------------------------
+
+def _ferma() -> Q:
+    """Running, with no heartbeat for longer than the timeout (a job from before heartbeats:
+    its last change)."""
+    limite = heartbeat_limite()
+    return Q(stato=ImportJob.Stato.RUNNING) & (
+        Q(heartbeat_il__lt=limite) | Q(heartbeat_il__isnull=True, updated_at__lt=limite))
+
+
+def importjob_interrompi_se_ferma(job: J) -> J:
+    """If the job's worker stopped beating, mark the job interrupted (once: the update is
+    conditional, so the page and the sweep at the same moment record it once) with an
+    audit entry saying where it stopped. Returns the job as it now is."""
+    model = type(job)
+    with transaction.atomic():
+        fermata = model._default_manager.filter(_ferma(), pk=job.pk).update(
+            stato=ImportJob.Stato.INTERRUPTED, updated_at=timezone.now())
+        job.refresh_from_db()
+        if fermata:
+            audit_log(action="importazione.interrotta", obj=job, payload={
+                "ultimo_segnale": job.heartbeat_il.isoformat() if job.heartbeat_il else None,
+                "righe_elaborate": job.righe_elaborate, "righe": job.righe_totali})
+    return job
+
+
+def importjob_riprendi(*, job: J, actor: Actor | None, automatica: bool = False) -> J:
+    """Queue an interrupted import again: its task resumes after the last committed batch
+    (rows already applied are not applied twice). ``actor`` None: the sweep did it."""
+    model = type(job)
+    if not job.task_name:
+        raise ValidationFailed(_("Questa importazione non si può riprendere: caricala di nuovo."))
+    task = _task(job.task_name)
+    with transaction.atomic():
+        ripresa = model._default_manager.filter(
+            pk=job.pk, stato=ImportJob.Stato.INTERRUPTED).update(
+            stato=ImportJob.Stato.QUEUED, riprese=F("riprese") + 1, messaggio="",
+            updated_at=timezone.now())
+        job.refresh_from_db()
+        if not ripresa:
+            raise ValidationFailed(_("L'importazione non è interrotta: è già ripartita o è "
+                                     "terminata."))
+        audit_log(action="importazione.ripresa", actor=actor.user if actor else None, obj=job,
+                  payload={"automatica": automatica, "da_riga": job.righe_elaborate,
+                           "riprese": job.riprese},
+                  ip_address=actor.ip_address if actor else None)
+        enqueue_on_commit(task, job.pk)
+    return job
+
+
+def _task(name: str) -> Task:
+    from celery import current_app
+
+    return cast(Task, current_app.tasks[name])
+
+
+def importjob_models(tipo: str) -> list[type[ImportJob]]:
+    """The concrete import jobs of the apps installed in a schema of type ``tipo``."""
+    installate = set(settings.TENANT_TYPES.get(tipo, {}).get("APPS", ()))
+    return [m for m in apps.get_models()
+            if issubclass(m, ImportJob) and m._meta.app_config.name in installate]
+
+
+def importjob_sweep(*, tipo: str) -> tuple[int, int]:
+    """The current schema's imports (a schema of type ``tipo``): those whose worker died are
+    marked interrupted, and the interrupted ones queued again when automatic resume allows
+    it. Returns (marked, resumed)."""
+    segnate = riprese = 0
+    for model in importjob_models(tipo):
+        for job in model._default_manager.filter(_ferma()):
+            if importjob_interrompi_se_ferma(job).is_interrupted:
+                segnate += 1
+        for job in model._default_manager.filter(stato=ImportJob.Stato.INTERRUPTED):
+            if not ripresa_automatica(job.riprese):
+                continue
+            try:
+                importjob_riprendi(job=job, actor=None, automatica=True)
+            except ValidationFailed:
+                continue  # resumed by someone else meanwhile, or not resumable
+            riprese += 1
+    return segnate, riprese

@@ -20,11 +20,14 @@ __all__ = ["ImportJob", "RigaScartataBase"]
 
 class ImportJob(BaseModel):
     """One uploaded file and its import. ``righe_elaborate`` is where a crashed import
-    resumes."""
+    resumes. The worker stamps ``heartbeat_il`` at each committed batch: a job still
+    "running" whose heartbeat is older than ``AMBITO_JOB_HEARTBEAT_TIMEOUT`` has lost its
+    worker and is ``interrupted`` until it is resumed (``services.core.importjob``)."""
 
     class Stato(models.TextChoices):
         QUEUED = "queued", _("In coda")
         RUNNING = "running", _("In corso")
+        INTERRUPTED = "interrupted", _("Interrotta")
         DONE = "done", _("Completata")
         FAILED = "failed", _("Non riuscita")
 
@@ -39,7 +42,7 @@ class ImportJob(BaseModel):
     caricato_da_label = models.CharField(_("caricato da"), max_length=254)
     ip_address = models.GenericIPAddressField(_("indirizzo IP"), null=True, blank=True)
 
-    stato = models.CharField(_("stato"), max_length=10, choices=Stato.choices,
+    stato = models.CharField(_("stato"), max_length=12, choices=Stato.choices,
                              default=Stato.QUEUED)
     avanzamento = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
     messaggio = models.CharField(_("messaggio"), max_length=500, blank=True)
@@ -47,6 +50,11 @@ class ImportJob(BaseModel):
     righe_elaborate = models.PositiveIntegerField(_("righe elaborate"), default=0)
     avviata_il = models.DateTimeField(_("avviata il"), null=True, blank=True)
     terminata_il = models.DateTimeField(_("terminata il"), null=True, blank=True)
+    heartbeat_il = models.DateTimeField(_("ultimo segnale del lavoro"), null=True, blank=True)
+    # How many times it was resumed after an interruption (automatic ones are capped).
+    riprese = models.PositiveSmallIntegerField(_("riprese"), default=0)
+    # The Celery task that runs it, by name: what a resume queues again.
+    task_name = models.CharField(_("procedura"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -58,6 +66,10 @@ class ImportJob(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.stato in {self.Stato.DONE, self.Stato.FAILED}
+
+    @property
+    def is_interrupted(self) -> bool:
+        return self.stato == self.Stato.INTERRUPTED
 
 
 class RigaScartataBase(BaseModel):

@@ -153,7 +153,8 @@ def test_a_move_moves_the_facts_at_the_next_incremental_refresh(cast, zona_dati)
     assert agg.righe_scritte == 3  # the intervention and its two paid instalments
 
 
-def test_zone_totals_equal_comuni_plus_the_zones_own_to_the_cent(cast, zona_dati):
+def test_zone_totals_equal_comuni_plus_the_zones_own_to_the_cent(cast, zona_dati, settings):
+    settings.AMBITO_SMALL_CELL_THRESHOLD = 1  # every row shown: the figures are compared
     refresh_zona.delay(cast.zona.pk)
     comuni = list(cast.zona.comuni.all())
     diretti = aggregation.totali_diretti(comuni, anno=2025)
@@ -184,8 +185,10 @@ def test_a_zone_without_capofila_is_reported_not_guessed(cast, zona_dati):
     assert Aggiornamento.objects.get(comune=cast.comune_a).stato == "completato"
 
 
-def test_zone_and_comune_pages_show_the_zones_own_share(cast, zona_dati):
+def test_zone_and_comune_pages_show_the_zones_own_share(cast, zona_dati, settings):
     from tests.conftest import client_for
+
+    settings.AMBITO_SMALL_CELL_THRESHOLD = 1  # every row shown: the figures are compared
     from tests.statistiche.test_pages import _url
 
     refresh_zona.delay(cast.zona.pk)

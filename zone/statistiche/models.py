@@ -156,6 +156,7 @@ class Aggiornamento(models.Model):
         MAI = "mai", _("Mai aggiornato")
         IN_CODA = "in_coda", _("In coda")
         IN_CORSO = "in_corso", _("In corso")
+        INTERROTTO = "interrotto", _("Interrotto")
         COMPLETATO = "completato", _("Completato")
         ERRORE = "errore", _("Errore")
 
@@ -175,6 +176,11 @@ class Aggiornamento(models.Model):
     durata_ms = models.PositiveIntegerField(_("durata (ms)"), default=0)
     tentativi = models.PositiveSmallIntegerField(_("tentativi"), default=0)
     errore = models.CharField(_("errore"), max_length=500, blank=True)
+    # Stamped by the worker at each phase: a refresh "in corso" with an old one lost its
+    # worker (services.core.heartbeat) and is interrotto until queued again.
+    segnale_il = models.DateTimeField(_("ultimo segnale del lavoro"), null=True, blank=True)
+    riprese = models.PositiveSmallIntegerField(_("riprese"), default=0)
+    completo = models.BooleanField(_("aggiornamento completo"), default=False)
 
     class Meta:
         verbose_name = _("aggiornamento delle statistiche")

@@ -3,6 +3,13 @@
 People are counted through ``persona_hash`` (distinct), so a person helped by two comuni of
 the zone counts once in the zone's total. Spending is what atti di liquidazione paid
 (``FattoLiquidazione``, cancelled lines excluded), in the month it refers to.
+
+Every count of people these reads return is already suppressed (``suppression``, threshold
+``AMBITO_SMALL_CELL_THRESHOLD``): a line whose people are fewer than the threshold — or whose
+money went to fewer people than that — shows neither its people nor its interventions nor
+its money, and further lines are hidden until none can be worked out by subtracting the shown
+ones from the total. Totals stay exact. The pages and the exports only render what comes
+back: there is no unsuppressed path to them.
 """
 
 from __future__ import annotations
@@ -26,13 +33,13 @@ from zone.aggregation import SERVITI
 from zone.catalogo.models import AreaTarget
 
 from .models import Aggiornamento, FattoDomanda, FattoIntervento, FattoLiquidazione
-from .suppression import Tabella, sopprimi
+from .suppression import LINEA, TOTALE, Tabella, sopprimi, sopprimi_elenco
 
 ZERO = Decimal("0.00")
 CACHE_TTL = 60 * 60 * 24
 # Part of every cache key: bump it when the shape of what is cached changes, so a deploy
 # does not serve figures computed by the previous code until the next refresh.
-CACHE_SHAPE = 2
+CACHE_SHAPE = 3
 T = TypeVar("T")
 AREE: dict[Any, str] = {k: str(v) for k, v in AreaTarget.choices}
 
@@ -74,8 +81,9 @@ def in_cache(chiave: str, versione: str, calcola: Callable[[], T]) -> T:
     """The store's figures for one version, computed once (COUNT DISTINCT over a zone's
     facts takes seconds at scale; the page then answers in milliseconds until the next
     refresh)."""
-    return cast(T, cache.get_or_set(f"statistiche:{CACHE_SHAPE}:{chiave}:{versione}", calcola,
-                                    timeout=CACHE_TTL))
+    # The threshold is part of the key: what is hidden depends on it.
+    return cast(T, cache.get_or_set(f"statistiche:{CACHE_SHAPE}:{soglia()}:{chiave}:{versione}",
+                                    calcola, timeout=CACHE_TTL))
 
 
 def anni_disponibili(comuni: Iterable[int]) -> list[int]:
@@ -91,23 +99,71 @@ def anni_disponibili(comuni: Iterable[int]) -> list[int]:
 class Riga:
     chiave: Any
     etichetta: str
-    persone: int = 0
-    interventi: int = 0
-    liquidato: Decimal = ZERO
+    # None once suppressed (``soppressa`` says why): the three go together.
+    persone: int | None = 0
+    interventi: int | None = 0
+    liquidato: Decimal | None = ZERO
     extra: dict[str, Any] = field(default_factory=dict)
+    # Distinct people the money went to (payments to a person; invoices name nobody): an
+    # amount paid to one person tells what that person received. Never published.
+    pagati: int = 0
+    soppressa: str = ""  # "", "primaria" (a small count), "secondaria" (against differences)
+
+    @property
+    def cella_persone(self) -> dict[str, object]:
+        return cella(self.persone, self.soppressa == "primaria")
 
 
-def _righe(comuni: list[int], anno: int | None, dim: str,
-           etichette: dict[Any, str]) -> list[Riga]:
-    """People served (distinct), interventions and money paid by one dimension."""
-    out: dict[Any, Riga] = {}
+# The published figures of a people count that is hidden: ``_cella.html`` renders them.
+def cella(valore: object, primaria: bool = False) -> dict[str, object]:
+    return {"valore": valore, "primaria": primaria}
+
+
+def _nascondi(riga: Riga, come: str) -> None:
+    riga.persone = riga.interventi = None
+    riga.liquidato = None
+    riga.soppressa = come
+
+
+def sopprimi_righe(righe: list[Riga], n: int) -> list[Riga]:
+    """Suppress a list of rows published beside its total: a row with fewer than ``n``
+    people, or whose money went to fewer than ``n`` people, hides its people, interventions
+    and money; more rows are hidden until no hidden one is the total minus the shown ones.
+    The same rows hide all three figures, so no column gives away what another hides."""
+    t = sopprimi_elenco({r.chiave: r.persone or 0 for r in righe}, n,
+                        anche=[r.chiave for r in righe if 0 < r.pagati < n])
+    for r in righe:
+        if (LINEA, r.chiave) in t.primarie:
+            _nascondi(r, "primaria")
+        elif (LINEA, r.chiave) in t.secondarie:
+            _nascondi(r, "secondaria")
+        r.pagati = 0
+    return righe
+
+
+def _sopprimi_riga(riga: Riga, n: int) -> Riga:
+    """A single figure published on its own (the zone's own share): primary suppression."""
+    if 0 < (riga.persone or 0) < n or 0 < riga.pagati < n:
+        _nascondi(riga, "primaria")
+    riga.pagati = 0
+    return riga
+
+
+_PAGATI = Count("persona_hash", distinct=True, filter=~Q(persona_hash=""))
+
+
+def _righe(comuni: list[int], anno: int | None, dim: str, etichette: dict[Any, str],
+           tutte: Iterable[Any] = ()) -> list[Riga]:
+    """People served (distinct), interventions and money paid by one dimension; ``tutte``:
+    the values that get a row even without data (the months, the comuni, the areas)."""
+    out: dict[Any, Riga] = {k: Riga(k, etichette.get(k, str(k or "—"))) for k in tutte}
     for r in (serviti(comuni, anno).values(dim)
               .annotate(persone=Count("persona_hash", distinct=True), interventi=Count("id"))):
-        out[r[dim]] = Riga(r[dim], etichette.get(r[dim], str(r[dim] or "—")),
-                           persone=r["persone"], interventi=r["interventi"])
-    for r in liquidato(comuni, anno).values(dim).annotate(totale=Sum("importo")):
         riga = out.setdefault(r[dim], Riga(r[dim], etichette.get(r[dim], str(r[dim] or "—"))))
-        riga.liquidato = r["totale"]
+        riga.persone, riga.interventi = r["persone"], r["interventi"]
+    for r in liquidato(comuni, anno).values(dim).annotate(totale=Sum("importo"), pagati=_PAGATI):
+        riga = out.setdefault(r[dim], Riga(r[dim], etichette.get(r[dim], str(r[dim] or "—"))))
+        riga.liquidato, riga.pagati = r["totale"], r["pagati"]
     return sorted(out.values(), key=lambda r: (r.etichetta or "", str(r.chiave)))
 
 
@@ -116,11 +172,11 @@ def gestione_associata(comuni: Iterable[int], anno: int | None, zona_ente_id: in
     ids = list(comuni)
     base = serviti(ids, anno).filter(gestore_id=zona_ente_id).aggregate(
         persone=Count("persona_hash", distinct=True), interventi=Count("id"))
-    totale = liquidato(ids, anno).filter(gestore_id=zona_ente_id).aggregate(
-        t=Sum("importo"))["t"]
-    return Riga("gestione_associata", _("Ufficio di piano (gestione associata)"),
-                persone=base["persone"], interventi=base["interventi"],
-                liquidato=totale or ZERO)
+    soldi = liquidato(ids, anno).filter(gestore_id=zona_ente_id).aggregate(
+        t=Sum("importo"), pagati=_PAGATI)
+    return _sopprimi_riga(Riga("gestione_associata", _("Ufficio di piano (gestione associata)"),
+                               persone=base["persone"], interventi=base["interventi"],
+                               liquidato=soldi["t"] or ZERO, pagati=soldi["pagati"]), soglia())
 
 
 @dataclass
@@ -136,6 +192,7 @@ class ReportZona:
     per_mese: list[Riga]
     # Of the figures above, what the zone's own services account for.
     gestione_associata: Riga | None = None
+    soglia: int = 5
 
 
 def _nomi_codici(codici: Iterable[str]) -> dict[str, str]:
@@ -148,6 +205,9 @@ def _nomi_codici(codici: Iterable[str]) -> dict[str, str]:
 
 
 def report_zona(zona: Zona, anno: int | None) -> ReportZona:
+    """The zone's figures, suppressed (see the module's docstring): each list is a line
+    published with the zone's total."""
+    n = soglia()
     comuni = {c.pk: c.name for c in zona.comuni.all()}
     ids = list(comuni)
     base = serviti(ids, anno).aggregate(persone=Count("persona_hash", distinct=True),
@@ -157,26 +217,34 @@ def report_zona(zona: Zona, anno: int | None) -> ReportZona:
     for r in per_codice:
         r.etichetta = nomi.get(r.chiave, r.chiave)
     mesi = {m: str(nome).capitalize() for m, nome in MONTHS.items()}
-    per_mese = _righe(ids, anno, "mese", mesi) if anno else []
+    per_mese = _righe(ids, anno, "mese", mesi, tutte=mesi) if anno else []
     return ReportZona(
         anno=anno,
         anni=anni_disponibili(ids),
         persone=base["persone"],
         interventi=base["interventi"],
         liquidato=liquidato(ids, anno).aggregate(t=Sum("importo"))["t"] or ZERO,
-        per_codice=per_codice,
-        per_area=_righe(ids, anno, "area_target", AREE),
-        per_comune=_righe(ids, anno, "comune_id", comuni),
-        per_mese=sorted(per_mese, key=lambda r: r.chiave or 0),
+        per_codice=sopprimi_righe(per_codice, n),
+        per_area=sopprimi_righe(_righe(ids, anno, "area_target", AREE, tutte=AREE), n),
+        per_comune=sopprimi_righe(_righe(ids, anno, "comune_id", comuni, tutte=comuni), n),
+        per_mese=sopprimi_righe(sorted(per_mese, key=lambda r: r.chiave or 0), n),
         gestione_associata=gestione_associata(ids, anno, zona.ente_id),
+        soglia=n,
     )
 
 
 @dataclass
 class Multicomune:
     persone: int
-    coppie: list[tuple[str, str, int]]
-    per_codice: list[tuple[str, int]]
+    coppie: list[tuple[str, str, dict[str, object]]]  # the count as a ``cella``
+    per_codice: list[tuple[str, dict[str, object]]]
+    soglia: int = 5
+
+
+def _celle_elenco(conti: dict[Any, int], n: int) -> dict[Any, dict[str, object]]:
+    """A list of people counts published beside its total, suppressed, as ``cella``s."""
+    t = sopprimi_elenco(conti, n)
+    return {k: cella(t.mostra(LINEA, k), (LINEA, k) in t.primarie) for k in conti}
 
 
 def multicomune(zona: Zona, anno: int | None) -> Multicomune:
@@ -197,11 +265,16 @@ def multicomune(zona: Zona, anno: int | None) -> Multicomune:
         for a, b in combinations(sorted(ids, key=lambda i: comuni[i]), 2):
             coppie[(comuni[a], comuni[b])] += 1
     nomi = _nomi_codici(codici)
+    n = soglia()
+    # Sorted by name, not by count: an order by size would rank the hidden cells.
+    celle_coppie = _celle_elenco(dict(coppie), n)
+    per_codice = {nomi.get(c, c): len(h) for c, h in codici.items()}
+    celle_codici = _celle_elenco(per_codice, n)
     return Multicomune(
         persone=len(per_persona),
-        coppie=sorted(((a, b, n) for (a, b), n in coppie.items()), key=lambda x: (-x[2], x[0], x[1])),
-        per_codice=sorted(((nomi.get(c, c), len(h)) for c, h in codici.items()),
-                          key=lambda x: (-x[1], x[0])),
+        coppie=[(a, b, celle_coppie[(a, b)]) for a, b in sorted(coppie)],
+        per_codice=[(c, celle_codici[c]) for c in sorted(per_codice)],
+        soglia=n,
     )
 
 
@@ -209,10 +282,12 @@ def multicomune(zona: Zona, anno: int | None) -> Multicomune:
 class Attesa:
     comune: str
     codice: str
-    domande: int
-    giorni_medi: int
-    giorni_max: int
-    oltre_30: int
+    # None when suppressed: a waiting application is a person waiting.
+    domande: int | None
+    giorni_medi: int | None
+    giorni_max: int | None
+    oltre_30: int | None
+    soppressa: str = ""
 
 
 def liste_attesa(zona: Zona, oggi: date) -> list[Attesa]:
@@ -223,13 +298,24 @@ def liste_attesa(zona: Zona, oggi: date) -> list[Attesa]:
     ).values_list("comune_id", "codice_prestazione", "data_protocollo"):
         gruppi[(comune_id, codice)].append(max((oggi - quando).days, 0))
     nomi = _nomi_codici(codice for _comune, codice in gruppi)
-    out = [
-        Attesa(comune=comuni[comune_id], codice=nomi.get(codice, codice), domande=len(eta),
-               giorni_medi=round(sum(eta) / len(eta)), giorni_max=max(eta),
-               oltre_30=sum(1 for e in eta if e > 30))
-        for (comune_id, codice), eta in gruppi.items()
-    ]
+    t = sopprimi_elenco({k: len(eta) for k, eta in gruppi.items()}, soglia())
+    out = []
+    for (comune_id, codice), eta in gruppi.items():
+        riga = Attesa(comune=comuni[comune_id], codice=nomi.get(codice, codice),
+                      domande=len(eta), giorni_medi=round(sum(eta) / len(eta)),
+                      giorni_max=max(eta), oltre_30=sum(1 for e in eta if e > 30))
+        chiave = (LINEA, (comune_id, codice))
+        if chiave in t.nascoste:
+            # The days of one application are that person's wait: hidden with the count.
+            riga.domande = riga.giorni_medi = riga.giorni_max = riga.oltre_30 = None
+            riga.soppressa = "primaria" if chiave in t.primarie else "secondaria"
+        out.append(riga)
     return sorted(out, key=lambda a: (a.comune, a.codice))
+
+
+def domande_in_attesa(zona: Zona) -> int:
+    """The total of the waiting lists (exact: it is published beside the suppressed rows)."""
+    return FattoDomanda.objects.filter(comune__zona=zona, stato__in=FattoDomanda.IN_ATTESA).count()
 
 
 @dataclass(frozen=True)
@@ -332,37 +418,51 @@ class ConfrontoComune:
     anni: list[int]
     comune: Riga
     media_zona: Riga
-    per_area: list[tuple[str, int, Decimal]]  # area, comune's people, zone's average people
+    # area, the comune's people and the zone's average people, each a ``cella`` (suppressed)
+    per_area: list[tuple[str, dict[str, object], dict[str, object]]]
     # Of the comune's figures, the services the zone manages itself for its residents.
     gestione_associata: Riga | None = None
+    soglia: int = 5
 
 
 def confronto_comune(comune: Comune, anno: int | None) -> ConfrontoComune:
-    """The comune's own figures beside the average comune of its zone."""
+    """The comune's own figures beside the average comune of its zone. The average is the
+    zone's sum over its comuni: a published total, so the comune's figures are hidden as
+    on the zone's page (the same line, the same decisions), and the areas' as in a table of
+    comuni by area (the region's rule) — a small figure of another comune cannot be worked
+    out from the average and the comune's own."""
+    n = soglia()
     zona_ids = list(Comune.objects.filter(zona_id=comune.zona_id).values_list("pk", flat=True))
-    per_comune = {r.chiave: r for r in _righe(zona_ids, anno, "comune_id", {})}
-    mio = per_comune.get(comune.pk, Riga(comune.pk, comune.name))
+    righe = _righe(zona_ids, anno, "comune_id", {}, tutte=zona_ids)
     k = len(zona_ids) or 1
     media = Riga(
         None, "media",
-        persone=round(sum(r.persone for r in per_comune.values()) / k),
-        interventi=round(sum(r.interventi for r in per_comune.values()) / k),
-        liquidato=(sum((r.liquidato for r in per_comune.values()), ZERO) / k).quantize(
+        persone=round(sum(r.persone or 0 for r in righe) / k),
+        interventi=round(sum(r.interventi or 0 for r in righe) / k),
+        liquidato=(sum((r.liquidato or ZERO for r in righe), ZERO) / k).quantize(
             Decimal("0.01")),
     )
-    aree_mie = {r.chiave: r.persone for r in _righe([comune.pk], anno, "area_target", {})}
+    per_comune = {r.chiave: r for r in sopprimi_righe(righe, n)}
+    mio = per_comune.get(comune.pk, Riga(comune.pk, comune.name))
     # The average comune: each comune's own distinct count, summed, over the comuni.
-    aree_zona: dict[str, int] = defaultdict(int)
+    conti: dict[tuple[Any, Any], int] = {}
     for r in serviti(zona_ids, anno).values("comune_id", "area_target").annotate(
             n=Count("persona_hash", distinct=True)):
-        aree_zona[r["area_target"]] += r["n"]
-    per_area = [
-        (AREE.get(a, a), aree_mie.get(a, 0),
-         (Decimal(aree_zona.get(a, 0)) / k).quantize(Decimal("0.1")))
-        for a in sorted(set(aree_mie) | set(aree_zona), key=lambda a: AREE.get(a, a))
-    ]
+        conti[(r["comune_id"], r["area_target"])] = r["n"]
+    aree = sorted({a for _c, a in conti}, key=lambda a: AREE.get(a, a))
+    t = sopprimi(zona_ids, aree, conti, n)
+    per_area = []
+    for a in aree:
+        totale = t.mostra(TOTALE, a)
+        per_area.append((
+            AREE.get(a, a),
+            cella(t.mostra(comune.pk, a), (comune.pk, a) in t.primarie),
+            cella(None if totale is None else (Decimal(totale) / k).quantize(Decimal("0.1")),
+                  (TOTALE, a) in t.primarie),
+        ))
     zona_ente_id = Zona.objects.values_list("ente_id", flat=True).get(pk=comune.zona_id)
     return ConfrontoComune(anno=anno, anni=anni_disponibili(zona_ids), comune=mio,
                            media_zona=media, per_area=per_area,
-                           gestione_associata=gestione_associata([comune.pk], anno, zona_ente_id))
+                           gestione_associata=gestione_associata([comune.pk], anno, zona_ente_id),
+                           soglia=n)
 

@@ -179,12 +179,15 @@ def store_refresh_ente(*, ente: Ente, completo: bool = False) -> Aggiornamento:
     agg = aggiornamento_for(ente)
     since = None if completo else agg.watermark
     agg.stato = Aggiornamento.Stato.IN_CORSO
-    agg.iniziato_il = timezone.now()
+    agg.iniziato_il = agg.segnale_il = timezone.now()
     agg.tentativi += 1
-    agg.save(update_fields=["stato", "iniziato_il", "tentativi"])
+    agg.completo = completo
+    agg.save(update_fields=["stato", "iniziato_il", "segnale_il", "tentativi", "completo"])
     started = time.monotonic()
     try:
         estrazione = aggregation.ente_extract(ente, since=since)
+        # Read: the worker is alive; what follows is one transaction.
+        Aggiornamento.objects.filter(pk=agg.pk).update(segnale_il=timezone.now())
         with schema_context("public"), transaction.atomic():
             _attribuisci(ente, estrazione)
             scritte = rimosse = 0
@@ -199,7 +202,9 @@ def store_refresh_ente(*, ente: Ente, completo: bool = False) -> Aggiornamento:
             agg.righe_rimosse = rimosse
             agg.durata_ms = int((time.monotonic() - started) * 1000)
             agg.tentativi = 0
+            agg.riprese = 0
             agg.errore = ""
+            agg.segnale_il = agg.finito_il
             agg.save()
     except Exception as exc:
         agg.stato = Aggiornamento.Stato.ERRORE
@@ -210,3 +215,60 @@ def store_refresh_ente(*, ente: Ente, completo: bool = False) -> Aggiornamento:
         agg.save(update_fields=["stato", "finito_il", "durata_ms", "errore"])
         raise
     return agg
+
+
+def _fermi() -> models.Q:
+    from services.core.heartbeat import heartbeat_limite
+
+    limite = heartbeat_limite()
+    return models.Q(stato=Aggiornamento.Stato.IN_CORSO) & (
+        models.Q(segnale_il__lt=limite) | models.Q(segnale_il__isnull=True, iniziato_il__lt=limite))
+
+
+def aggiornamenti_segna_interrotti(*, zona_id: int | None = None) -> int:
+    """Refreshes "in corso" whose worker stopped beating (of one zone, or all): marked
+    interrotto, each with an audit entry. Conditional updates: the page and the sweep at
+    the same moment record it once."""
+    qs = Aggiornamento.objects.filter(_fermi())
+    if zona_id is not None:
+        qs = qs.filter(ente__in=enti_della_zona(zona_id))
+    n = 0
+    for agg in qs:
+        with transaction.atomic():
+            if not Aggiornamento.objects.filter(_fermi(), pk=agg.pk).update(
+                    stato=Aggiornamento.Stato.INTERROTTO):
+                continue
+            segnale = agg.segnale_il or agg.iniziato_il
+            audit_log(action="statistiche.aggiornamento_interrotto", obj=agg.ente, payload={
+                "ultimo_segnale": segnale.isoformat() if segnale else None})
+            n += 1
+    return n
+
+
+def aggiornamento_riprendi(*, agg: Aggiornamento, automatica: bool = True) -> bool:
+    """Queue an interrupted refresh again (it is idempotent: facts already written are
+    not rewritten), full if the interrupted one was."""
+    from .tasks import refresh_ente
+
+    with transaction.atomic():
+        if not Aggiornamento.objects.filter(pk=agg.pk, stato=Aggiornamento.Stato.INTERROTTO) \
+                .update(stato=Aggiornamento.Stato.IN_CODA, riprese=models.F("riprese") + 1):
+            return False
+        agg.refresh_from_db()
+        audit_log(action="statistiche.aggiornamento_ripreso", obj=agg.ente,
+                  payload={"automatica": automatica, "riprese": agg.riprese,
+                           "completo": agg.completo})
+        enqueue_on_commit(refresh_ente, agg.ente_id, agg.completo)
+    return True
+
+
+def aggiornamenti_sweep() -> tuple[int, int]:
+    """Run by the periodic sweep, in the public schema: (marked interrupted, queued again)."""
+    from services.core.heartbeat import ripresa_automatica
+
+    segnati = aggiornamenti_segna_interrotti()
+    ripresi = 0
+    for agg in Aggiornamento.objects.filter(stato=Aggiornamento.Stato.INTERROTTO):
+        if ripresa_automatica(agg.riprese) and aggiornamento_riprendi(agg=agg):
+            ripresi += 1
+    return segnati, ripresi

@@ -16,7 +16,7 @@ from tenants.roles import Capability
 from . import selectors
 from .export import ReportZonaExporter
 from .models import Aggiornamento
-from .services import aggiornamento_avvia
+from .services import aggiornamenti_segna_interrotti, aggiornamento_avvia
 
 
 def _anno(request: HttpRequest, anni: list[int]) -> int | None:
@@ -57,7 +57,8 @@ def statistiche_attesa(request: HttpRequest) -> HttpResponse:
     zona = request.tenant.zona  # type: ignore[attr-defined]
     righe = selectors.liste_attesa(zona, timezone.localdate())
     return render(request, "statistiche/attesa.html", {
-        "zona": zona, "righe": righe, "totale": sum(r.domande for r in righe),
+        "zona": zona, "righe": righe, "totale": selectors.domande_in_attesa(zona),
+        "soglia": selectors.soglia(),
     })
 
 
@@ -67,6 +68,7 @@ def statistiche_aggiornamenti(request: HttpRequest) -> HttpResponse:
     zona = request.tenant.zona  # type: ignore[attr-defined]
     if request.method == "POST":
         return _avvia(request, zona)
+    aggiornamenti_segna_interrotti(zona_id=zona.pk)  # a worker that died shows as such
     stati = selectors.aggiornamenti(zona)
     template = "statistiche/_aggiornamenti.html" if request.headers.get("HX-Request") \
         else "statistiche/aggiornamenti.html"

@@ -18,6 +18,10 @@ SECRET_KEY = env.get("AMBITO_SECRET_KEY", "dev-only-insecure-key-never-in-produc
 AMBITO_REPORTING_KEY = env.get("AMBITO_REPORTING_KEY", "dev-only-reporting-key-never-in-production")
 # Region pages show counts under this threshold as "< N" (small-cell suppression).
 AMBITO_SMALL_CELL_THRESHOLD = env.integer("AMBITO_SMALL_CELL_THRESHOLD", 5)
+# A long job "in corso" whose worker gave no sign for this many seconds is interrupted; the
+# periodic sweep queues it again from its last committed batch unless auto-resume is off.
+AMBITO_JOB_HEARTBEAT_TIMEOUT = env.integer("AMBITO_JOB_HEARTBEAT_TIMEOUT", 300)
+AMBITO_JOB_AUTO_RESUME = env.flag("AMBITO_JOB_AUTO_RESUME", True)
 DEBUG = False
 
 BASE_DOMAIN = env.get("AMBITO_BASE_DOMAIN", "localhost")
@@ -212,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
     "statistiche-refresh-every-zona": {
         "task": "zone.statistiche.tasks.refresh_all_zone",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "jobs-sweep-interrupted": {
+        "task": "tenants.tasks.jobs_sweep",
+        "schedule": 60,
     },
 }
 
