@@ -161,3 +161,87 @@ def test_demo_codici_fiscali_are_valid(cast):
     with tenant_context(Zona.objects.get(code="ZD-EMP").ente):
         for cf in Persona.objects.values_list("codice_fiscale", flat=True):
             assert codicefiscale.is_valid(cf), cf
+
+
+def _moduli() -> dict[str, int]:
+    """What each module's pages show in the current comune, one count per page."""
+    from django.utils import timezone
+
+    from services.accesso.models import Risorsa
+    from services.assegni.models import Assegno
+    from services.domiciliare.models import OreLavorate, PianoDomiciliare
+    from services.fornitori.models import Contratto, Fattura, Fornitore
+    from services.invii.models import Invio
+    from services.lsu.models import Compenso, Dichiarazione, Progetto
+    from services.lsu.models import Contratto as ContrattoLsu
+    from services.pai.models import VerificaPAI
+    from services.ricoveri.models import Presenza, Ricovero, Struttura
+    from services.tribunale.models import Convocato, OperatoreProcedimento, Procedimento, Udienza
+
+    fatture = Fattura.objects.values_list("stato", flat=True)
+    return {
+        "schede di accesso": SchedaAccesso.objects.count(),
+        "risorse del territorio": Risorsa.objects.count(),
+        "persone": Persona.objects.count(),
+        "cartelle": Cartella.objects.count(),
+        "PAI": PAI.objects.count(),
+        "verifiche PAI da fare": VerificaPAI.objects.filter(
+            data_effettuata__isnull=True, data_prevista__lte=timezone.localdate()).count(),
+        "servizi": Servizio.objects.count(),
+        "domande": Domanda.objects.count(),
+        "interventi": Intervento.objects.count(),
+        "determine": Determina.objects.count(),
+        "liquidazioni": Liquidazione.objects.count(),
+        "fornitori": Fornitore.objects.count(),
+        "contratti": Contratto.objects.count(),
+        "fatture verificate": sum(s == Fattura.Stato.VERIFICATA for s in fatture),
+        "fatture da controllare": sum(s == Fattura.Stato.CON_DISCREPANZE for s in fatture),
+        "piani domiciliari": PianoDomiciliare.objects.count(),
+        "ore lavorate": OreLavorate.objects.count(),
+        "strutture": Struttura.objects.count(),
+        "ricoveri": Ricovero.objects.count(),
+        "presenze": Presenza.objects.count(),
+        "progetti LSU": Progetto.objects.count(),
+        "dichiarazioni LSU": Dichiarazione.objects.count(),
+        "contratti LSU": ContrattoLsu.objects.count(),
+        "compensi LSU": Compenso.objects.count(),
+        "assegni di maternità": Assegno.objects.filter(tipo=Assegno.Tipo.MATERNITA).count(),
+        "assegni al nucleo": Assegno.objects.filter(tipo=Assegno.Tipo.NUCLEO).count(),
+        "procedimenti": Procedimento.objects.count(),
+        "operatori dei procedimenti": OperatoreProcedimento.objects.count(),
+        "udienze future": Udienza.objects.filter(inizio__gt=timezone.now()).count(),
+        "convocati": Convocato.objects.count(),
+        "invii": Invio.objects.count(),
+    }
+
+
+def test_demo_every_module_has_content_in_every_comune(cast):
+    """Every comune has a dirigente and an administrative officer, and every module's pages
+    have something to show in every comune; the cases handed between comuni are both
+    accepted and waiting; a second run changes nothing."""
+    from services.trasferimenti.models import Trasferimento
+
+    summary = demo_seed()
+    zona = Zona.objects.get(code="ZD-EMP")
+    comuni = list(zona.comuni.select_related("ente").order_by("istat_code"))
+    prima = {}
+    for comune in comuni:
+        roles = {a.role for a in summary.accounts if a.ente == comune.ente}
+        assert {Role.ASSISTENTE_SOCIALE, Role.DIRIGENTE, Role.AMMINISTRATIVO} <= roles
+        with tenant_context(comune.ente):
+            prima[comune.name] = _moduli()
+        vuoti = [m for m, n in prima[comune.name].items() if n == 0]
+        assert vuoti == [], f"{comune.name}: {vuoti}"
+        mandati = Trasferimento.objects.filter(mittente=comune.ente)
+        ricevuti = Trasferimento.objects.filter(destinatario=comune.ente)
+        assert mandati.count() == ricevuti.count() == 1, comune.name
+    stati = Trasferimento.objects.filter(mittente__comune__zona=zona).values_list("stato",
+                                                                                  flat=True)
+    assert sorted(stati) == sorted([Trasferimento.Stato.ACCETTATO] * 2
+                                   + [Trasferimento.Stato.RICHIESTO] * 2)
+
+    demo_seed()
+    for comune in comuni:
+        with tenant_context(comune.ente):
+            assert _moduli() == prima[comune.name], comune.name
+    assert Trasferimento.objects.filter(mittente__comune__zona=zona).count() == 4

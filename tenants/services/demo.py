@@ -33,6 +33,9 @@ COMUNE_ROLES = [
     Role.OPERATORE_SPORTELLO, Role.ASSISTENTE_SOCIALE, Role.EDUCATORE, Role.PSICOLOGO,
     Role.AMMINISTRATIVO, Role.DIRIGENTE,
 ]
+# The other comuni: a social worker, and the dirigente and the administrative officer who
+# run the comune's services, acts and payments.
+ALTRI_COMUNI_ROLES = [Role.ASSISTENTE_SOCIALE, Role.AMMINISTRATIVO, Role.DIRIGENTE]
 # The ufficio di piano's team for the services the zone manages itself for all its comuni:
 # role and local part of the email.
 UFFICIO_DI_PIANO = [
@@ -87,10 +90,9 @@ def demo_seed() -> DemoSummary:
         summary.accounts.append(_account(rng, local, role, capofila.ente))
     for istat, comune in comuni.items():
         if istat != CAPOFILA:
-            summary.accounts.append(
-                _account(rng, f"assistente.sociale.{comune.ente.slug}",
-                         Role.ASSISTENTE_SOCIALE, comune.ente)
-            )
+            for role in ALTRI_COMUNI_ROLES:
+                local = f"{role.value.replace('_', '.')}.{comune.ente.slug}"
+                summary.accounts.append(_account(rng, local, role, comune.ente))
     summary.accounts.append(
         _account(rng, "coordinatore.empolese", Role.COORDINATORE_ZONA, zona.ente)
     )
@@ -121,22 +123,36 @@ def _fill_comuni(rng: random.Random, comuni: dict[str, Comune], *,
     from django_tenants.utils import tenant_context
 
     from services.home.demo import demo_comune_amministrazione, demo_comune_casework
+    from services.home.demo_moduli import Squadra, demo_comune_moduli, demo_trasferimenti
 
     zona = next(iter(comuni.values())).zona
     voci = _demo_piano(zona)
     voce = voci.get("1.1")
+    assistenti: dict[int, User] = {}
     for comune in comuni.values():
         members = {m.role: m.user for m in comune.ente.memberships.select_related("user")}
         assistente = members[Role.ASSISTENTE_SOCIALE]
+        assistenti[comune.ente.pk] = assistente
         sportello = members.get(Role.OPERATORE_SPORTELLO, assistente)
         with tenant_context(comune.ente):
             demo_comune_casework(ente=comune.ente, sportello=sportello, assistente=assistente,
                                  rng=rng)
             if Role.DIRIGENTE in members:
+                dirigente = members[Role.DIRIGENTE]
+                amministrativo = members.get(Role.AMMINISTRATIVO, dirigente)
                 demo_comune_amministrazione(
-                    ente=comune.ente, assistente=assistente, dirigente=members[Role.DIRIGENTE],
-                    amministrativo=members.get(Role.AMMINISTRATIVO, members[Role.DIRIGENTE]),
-                    voce_piano=voce, rng=rng)
+                    ente=comune.ente, assistente=assistente, dirigente=dirigente,
+                    amministrativo=amministrativo, voce_piano=voce, rng=rng)
+                # The other modules from a generator of their own per comune, so adding one
+                # leaves the people of the case work as they were.
+                equipe = [members[r] for r in (Role.EDUCATORE, Role.PSICOLOGO) if r in members]
+                demo_comune_moduli(
+                    ente=comune.ente,
+                    squadra=Squadra(assistente=assistente, dirigente=dirigente,
+                                    amministrativo=amministrativo,
+                                    equipe=equipe or [dirigente]),
+                    rng=random.Random(f"moduli-{comune.istat_code}"))  # noqa: S311
+    demo_trasferimenti(comuni=list(comuni.values()), assistenti=assistenti)
     _fill_zona(zona_rng, zona, comuni, voce_piano=voci.get(VOCE_GESTIONE_ASSOCIATA))
     from zone.statistiche.services import enti_della_zona, store_refresh_ente
 
