@@ -211,3 +211,34 @@ class RisorseSearchForm(forms.Form):
     area_target = forms.ChoiceField(
         label=_("Area target"), required=False,
         choices=[("", _("Tutte")), *AreaTarget.choices])
+
+
+class ConsensoForm(forms.Form):
+    """An answer on consent recorded from the person's page (given, refused or revoked),
+    by the person or by one of their legal representatives on record."""
+
+    stato = forms.ChoiceField(label=_("Risposta"), choices=Consenso.Stato.choices,
+                              widget=forms.RadioSelect)
+    data = forms.DateField(label=_("Data"), widget=_DateInput(), initial=timezone.localdate)
+    modalita = forms.ChoiceField(label=_("Come è stato raccolto"),
+                                 choices=Consenso.Modalita.choices,
+                                 initial=Consenso.Modalita.SCRITTO)
+    rilasciato_da = forms.ChoiceField(label=_("Risponde"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, persona: Persona, **kwargs: Any) -> None:
+        from .selectors import legal_representatives
+
+        super().__init__(*args, **kwargs)
+        self.rappresentanti = {str(r.riferimento.public_id): r.riferimento
+                               for r in legal_representatives(persona)}
+        field = self.fields["rilasciato_da"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("La persona stessa")),
+                         *((pid, _("%(who)s, legale rappresentante") % {"who": p.nome_completo})
+                           for pid, p in self.rappresentanti.items())]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d["rilasciato_da"] = self.rappresentanti.get(d["rilasciato_da"] or "")
+        return d

@@ -123,6 +123,8 @@ class SchedaAccesso(BaseModel):
         SEGNALAZIONE_AG = "segnalazione_ag", _("Segnalazione all'autorità giudiziaria")
         RESPINTA = "respinta", _("Respinta con motivazione")
         CONSENSO_NEGATO = "consenso_negato", _("Consenso negato: nessun dato registrato")
+        SOLO_SEGNALAZIONE = "solo_segnalazione", _(
+            "Consenso negato al primo colloquio: resta la sola segnalazione")
 
     numero = models.CharField(_("numero"), max_length=20, unique=True)
     data = models.DateTimeField(_("data e ora"))
