@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.anagrafica.forms import CodiceFiscaleField
 from services.anagrafica.models import Persona
 
 from .models import AreaTarget, Consenso, Risorsa, SchedaAccesso
@@ -65,7 +66,7 @@ class NuovaPersonaForm(forms.Form):
                               choices=[("", "—"), *Persona.Sesso.choices])
     data_nascita = forms.DateField(label=_("Data di nascita"), required=False,
                                    widget=_DateInput())
-    codice_fiscale = forms.CharField(label=_("Codice fiscale"), max_length=16, required=False)
+    codice_fiscale = CodiceFiscaleField()
     telefono = forms.CharField(label=_("Telefono"), max_length=30, required=False)
     conferma_omonimia = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
