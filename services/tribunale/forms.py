@@ -55,13 +55,6 @@ class ProcedimentoForm(forms.Form):
         self.fields["tribunale"].initial = tribunale_predefinito()
 
 
-class ImpostazioniForm(forms.Form):
-    tribunale_predefinito = forms.CharField(
-        label=_("Tribunale per i minorenni dei procedimenti dell'ente"), max_length=200,
-        required=False,
-        help_text=_("Proposto quando si registra un nuovo procedimento. Vuoto: quello della "
-                    "regione, se la regione ne ha uno solo."))
-
     def clean_minori(self) -> list[Persona]:
         codici = [c.strip().upper() for c in self.cleaned_data["minori"].split()
                   if c.strip()]
@@ -167,3 +160,11 @@ class FiltroForm(forms.Form):
     q = forms.CharField(label=_("R.G., minore"), required=False, max_length=100)
     stato = forms.ChoiceField(label=_("Stato"), required=False,
                               choices=_with_blank(Procedimento.Stato.choices, _("Tutti")))
+
+
+class ImpostazioniForm(forms.Form):
+    tribunale_predefinito = forms.CharField(
+        label=_("Tribunale per i minorenni dei procedimenti dell'ente"), max_length=200,
+        required=False,
+        help_text=_("Proposto quando si registra un nuovo procedimento. Vuoto: quello della "
+                    "regione, se la regione ne ha uno solo."))

@@ -77,7 +77,7 @@ def test_the_default_tribunal_is_the_entes_setting(cast, in_a, dirigente):
     assert Impostazioni.objects.get().tribunale_predefinito == "Tribunale per i minorenni di Firenze"
     page = client.get("/tribunale/nuovo/").content.decode()
     assert 'value="Tribunale per i minorenni di Firenze"' in page
-    assert "Perugia" not in page
+    assert "Tribunale per i minorenni di Perugia" not in page
     too_long = client.post("/tribunale/impostazioni/", {"tribunale_predefinito": "x" * 201})
     assert too_long.status_code == 400
     assert Impostazioni.objects.get().tribunale_predefinito.endswith("Firenze")
