@@ -175,9 +175,20 @@ class ChiusuraForm(forms.Form):
         queryset=Risorsa.objects.filter(attiva=True).order_by("nome"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Tieni premuto Ctrl (o Cmd) per sceglierne più di una."))
+    assistente = forms.TypedChoiceField(
+        label=_("Inoltra a"), required=False, coerce=int, empty_value=None,
+        help_text=_("Per un inoltro o una segnalazione: l'assistente sociale che la valuta "
+                    "(riceve un avviso). Vuoto: chiunque tra gli assistenti sociali."))
 
     def __init__(self, *args: Any, scheda: SchedaAccesso, **kwargs: Any) -> None:
+        from .selectors import assistenti_sociali
+
         super().__init__(*args, **kwargs)
+        assistente = self.fields["assistente"]
+        assert isinstance(assistente, forms.ChoiceField)
+        assistente.choices = [("", _("Qualsiasi assistente sociale")),
+                              *((m.user_id, m.user.get_full_name() or m.user.email)
+                                for m in assistenti_sociali())]
         E = SchedaAccesso.Esito
         esiti = [e for e in CLOSING if not (scheda.presunto_pregiudizio and e != E.SEGNALAZIONE_AG)]
         if scheda.utente_id is None:

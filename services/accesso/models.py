@@ -165,6 +165,9 @@ class SchedaAccesso(BaseModel):
     chiusa_il = models.DateTimeField(_("chiusa il"), null=True, blank=True)
     operatore_id = models.BigIntegerField(_("operatore"))
     operatore_label = models.CharField(_("operatore"), max_length=254)
+    # The social worker the front office forwarded the scheda to (optional: else any).
+    assegnata_a_id = models.BigIntegerField(_("inoltrata a"), null=True, blank=True)
+    assegnata_a_label = models.CharField(_("inoltrata a"), max_length=254, blank=True)
     # Set by the case-file side when it takes the scheda in charge (cartella public id).
     cartella_public_id = models.UUIDField(null=True, blank=True)
     # The social worker's refusal after evaluating a forwarded scheda (scheda_respingi).

@@ -156,3 +156,17 @@ def get_risorsa(public_id: Any) -> Risorsa:
     if risorsa is None:
         raise Http404
     return risorsa
+
+
+def assistenti_sociali() -> list[Any]:
+    """Members of the ente whose schema is active who take schede in charge (their role
+    may manage case files), by name: whom the front office forwards a scheda to."""
+    from django.db import connection
+
+    from tenants.models import Membership
+    from tenants.roles import ROLE_CAPABILITIES
+
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.MANAGE_CARTELLA in caps]
+    return list(Membership.objects.filter(ente_id=getattr(connection.tenant, "pk", None),
+                                          is_active=True, role__in=roles)
+                .select_related("user").order_by("user__last_name", "user__first_name"))

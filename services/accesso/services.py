@@ -243,12 +243,28 @@ CLOSING: dict[str, str] = {
 
 
 def scheda_close(*, actor: Actor, scheda: SchedaAccesso, esito: str, motivo: str = "",
-                 risorse: Iterable[Risorsa] = ()) -> SchedaAccesso:
+                 risorse: Iterable[Risorsa] = (), assistente_id: int | None = None
+                 ) -> SchedaAccesso:
     """Close an open scheda at the front office: information given (say which), sent to a
     resource of the territory (at least one), forwarded to the social worker or reported to
     the judicial authority (both need the utente's identity; the scheda becomes INOLTRATA),
-    or refused with a reason."""
+    or refused with a reason.
+
+    A forwarded scheda may go to a chosen social worker (``assistente_id``, a member who
+    takes schede in charge): they are told in their inbox."""
+    from .selectors import assistenti_sociali
+
     E = SchedaAccesso.Esito
+    scelto = None
+    if assistente_id is not None:
+        if esito not in (E.INOLTRO_AS, E.SEGNALAZIONE_AG):
+            raise ValidationFailed(_("Si sceglie l'assistente sociale solo per una scheda "
+                                     "inoltrata o segnalata."), field="assistente")
+        scelto = next((m.user for m in assistenti_sociali() if m.user_id == assistente_id),
+                      None)
+        if scelto is None:
+            raise ValidationFailed(_("Scegli un assistente sociale di questo comune."),
+                                   field="assistente")
     motivo = text(motivo)
     risorse = list(risorse)
     if esito not in CLOSING:
@@ -278,11 +294,31 @@ def scheda_close(*, actor: Actor, scheda: SchedaAccesso, esito: str, motivo: str
         scheda.stato = CLOSING[esito]
         scheda.motivo_esito = motivo
         scheda.chiusa_il = timezone.now()
-        scheda.save(update_fields=["esito", "stato", "motivo_esito", "chiusa_il", "updated_at"])
+        fields = ["esito", "stato", "motivo_esito", "chiusa_il", "updated_at"]
+        if scelto is not None:
+            scheda.assegnata_a_id = scelto.pk
+            scheda.assegnata_a_label = label_of(scelto)
+            fields += ["assegnata_a_id", "assegnata_a_label"]
+        scheda.save(update_fields=fields)
         if risorse:
             scheda.risorse_proposte.add(*risorse)
-        audit(actor, "scheda.chiusa", scheda, {"esito": esito, "risorse": len(risorse)})
+        audit(actor, "scheda.chiusa", scheda, {"esito": esito, "risorse": len(risorse),
+                                                "assegnata_a": getattr(scelto, "pk", None)})
+        if scelto is not None:
+            _avvisa_assegnatario(scheda, scelto.pk)
     return scheda
+
+
+def _avvisa_assegnatario(scheda: SchedaAccesso, user_id: int) -> None:
+    """The inbox line of the social worker a scheda was forwarded to (the inbox lives in
+    the PAI app, which every case-work schema has)."""
+    from services.cartella.history import comune_url
+    from services.pai.services.approvazioni import notifica_create
+
+    notifica_create(destinatario_id=user_id,
+                    testo=_("Ti è stata inoltrata la scheda di accesso n. %(n)s da valutare.")
+                    % {"n": scheda.numero},
+                    link=comune_url("cartella_scheda_valuta", public_id=scheda.public_id))
 
 
 def scheda_respingi(*, actor: Actor, scheda: SchedaAccesso, motivo: str) -> SchedaAccesso:

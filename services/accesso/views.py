@@ -220,7 +220,8 @@ def accesso_close(request: HttpRequest, public_id: Any) -> HttpResponse:
             scheda = scheda_close(actor=_actor(request), scheda=scheda,
                                   esito=form.cleaned_data["esito"],
                                   motivo=form.cleaned_data["motivo"],
-                                  risorse=form.cleaned_data["risorse"])
+                                  risorse=form.cleaned_data["risorse"],
+                                  assistente_id=form.cleaned_data["assistente"])
         except AmbitoError as exc:
             _add_error(form, exc)
         else:
