@@ -302,8 +302,10 @@ def scheda_close(*, actor: Actor, scheda: SchedaAccesso, esito: str, motivo: str
         scheda.save(update_fields=fields)
         if risorse:
             scheda.risorse_proposte.add(*risorse)
-        audit(actor, "scheda.chiusa", scheda, {"esito": esito, "risorse": len(risorse),
-                                                "assegnata_a": getattr(scelto, "pk", None)})
+        payload: dict[str, object] = {"esito": esito, "risorse": len(risorse)}
+        if scelto is not None:
+            payload["assegnata_a"] = scelto.pk
+        audit(actor, "scheda.chiusa", scheda, payload)
         if scelto is not None:
             _avvisa_assegnatario(scheda, scelto.pk)
     return scheda
