@@ -52,7 +52,7 @@ def caso(cast, media):
         documento_carica(actor=actor, cartella=cartella,
                          uploaded=SimpleUploadedFile("relazione.pdf", PDF,
                                                      content_type="application/pdf"),
-                         tipo="relazione", data=date(2025, 1, 22), descrizione="Relazione")
+                         tipo="relazione_sociale", data=date(2025, 1, 22), descrizione="Relazione")
         pai = pai_create(actor=actor, cartella=cartella, data_inizio=date(2025, 2, 1),
                          sintesi_bisogno="Nucleo con debiti di affitto")
         obiettivo_add(actor=actor, pai=pai, descrizione="Rientro dalla morosità",
