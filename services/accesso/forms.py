@@ -231,7 +231,8 @@ class ConsensoForm(forms.Form):
 
     stato = forms.ChoiceField(label=_("Risposta"), choices=Consenso.Stato.choices,
                               widget=forms.RadioSelect)
-    data = forms.DateField(label=_("Data"), widget=_DateInput(), initial=timezone.localdate)
+    data = forms.DateField(label=_("Data"), widget=_DateInput(),  # type: ignore[assignment]  # a field, not BaseForm.data
+                           initial=timezone.localdate)
     modalita = forms.ChoiceField(label=_("Come è stato raccolto"),
                                  choices=Consenso.Modalita.choices,
                                  initial=Consenso.Modalita.SCRITTO)

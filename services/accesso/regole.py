@@ -221,9 +221,8 @@ def regole_consenso(*, tipo: str, utente: PersonaInput, interlocutore: PersonaIn
             _("Un segnalante non ha titolo per chiedere servizi specifici per l'utente: li "
               "chiede la persona stessa o il suo legale rappresentante. Registra la "
               "segnalazione e il bisogno riferito."), field="servizio_richiesto")
-    if not has_consent:
-        if bisogno or riferimento is not None:
-            raise ValidationFailed(
-                _("L'utente non ha dato il consenso: registra solo la segnalazione, senza "
-                  "dettagli sul bisogno né persona di riferimento."), field="bisogno_espresso")
+    if not has_consent and (bisogno or riferimento is not None):
+        raise ValidationFailed(
+            _("L'utente non ha dato il consenso: registra solo la segnalazione, senza "
+              "dettagli sul bisogno né persona di riferimento."), field="bisogno_espresso")
     return Piano()

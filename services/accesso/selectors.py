@@ -167,6 +167,7 @@ def assistenti_sociali() -> list[Any]:
     from tenants.roles import ROLE_CAPABILITIES
 
     roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.MANAGE_CARTELLA in caps]
-    return list(Membership.objects.filter(ente_id=getattr(connection.tenant, "pk", None),
+    tenant = getattr(connection, "tenant", None)
+    return list(Membership.objects.filter(ente_id=getattr(tenant, "pk", 0),
                                           is_active=True, role__in=roles)
                 .select_related("user").order_by("user__last_name", "user__first_name"))

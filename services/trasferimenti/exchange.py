@@ -32,6 +32,7 @@ from services.cartella.services import cartella_apri, cartella_riapri
 from services.core.errors import NotFound, ValidationFailed
 from services.core.text import fold
 
+
 @dataclass(frozen=True)
 class Opzioni:
     """What the sender chose to hand over beyond what the receiver always needs."""

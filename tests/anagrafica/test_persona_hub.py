@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures of tests/interventi are imported by name)
 """The person as the hub: from the person's page, the applications with their outcomes, the
 interventions of the person and of the household, the totals per year and the documents —
 for a person with or without a case file, within what the user's role may see."""
