@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-ambito.settings.dev}"
 PORT="${PORT:-8000}"
+export AMBITO_SITE_PORT="${AMBITO_SITE_PORT:-$PORT}"  # links in e-mails keep the port
 
 apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext || true
 ensure_python

@@ -32,6 +32,24 @@ def consenso_attuale(persona: Persona) -> Consenso | None:
     return Consenso.objects.filter(persona=persona).order_by("-data", "-id").first()
 
 
+def consensi_storia(persona: Persona) -> list[Consenso]:
+    """Every answer the person (or their legal representative) gave, newest first: the
+    first one is in force."""
+    return list(Consenso.objects.filter(persona=persona).select_related("rilasciato_da")
+                .order_by("-data", "-id"))
+
+
+def mandato_autorita_giudiziaria(persona: Persona | None) -> SchedaAccesso | None:
+    """The latest order of the judicial authority about the person, if any: with it the
+    service acts whatever the person answers on consent (seed 002)."""
+    if persona is None or persona.pk is None:
+        return None
+    return (SchedaAccesso.objects
+            .filter(utente=persona,
+                    interlocutore_tipo=SchedaAccesso.Interlocutore.AUTORITA_GIUDIZIARIA)
+            .order_by("-provvedimento_data", "-data", "-id").first())
+
+
 def consensi_attuali(persone: list[Persona]) -> dict[int, Consenso]:
     """The consent in force for each of ``persone`` (by person id), in one query."""
     rows = (Consenso.objects.filter(persona__in=persone)
@@ -46,6 +64,12 @@ def is_legal_representative(utente: Persona | None, rappresentante: Persona | No
         return False
     return Riferimento.objects.filter(persona=utente, riferimento=rappresentante,
                                       tipo__in=LEGAL_REPRESENTATIVE, al__isnull=True).exists()
+
+
+def legal_representatives(utente: Persona) -> list[Riferimento]:
+    """The utente's guardians, curators and support administrators on record today."""
+    return list(Riferimento.objects.filter(persona=utente, tipo__in=LEGAL_REPRESENTATIVE,
+                                           al__isnull=True).select_related("riferimento"))
 
 
 def rappresentanza_verificata(scheda: SchedaAccesso) -> bool | None:
@@ -132,3 +156,18 @@ def get_risorsa(public_id: Any) -> Risorsa:
     if risorsa is None:
         raise Http404
     return risorsa
+
+
+def assistenti_sociali() -> list[Any]:
+    """Members of the ente whose schema is active who take schede in charge (their role
+    may manage case files), by name: whom the front office forwards a scheda to."""
+    from django.db import connection
+
+    from tenants.models import Membership
+    from tenants.roles import ROLE_CAPABILITIES
+
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.MANAGE_CARTELLA in caps]
+    tenant = getattr(connection, "tenant", None)
+    return list(Membership.objects.filter(ente_id=getattr(tenant, "pk", 0),
+                                          is_active=True, role__in=roles)
+                .select_related("user").order_by("user__last_name", "user__first_name"))

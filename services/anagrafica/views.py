@@ -86,8 +86,16 @@ def persona_detail(request: HttpRequest, public_id: Any, forms_with_errors: dict
         from services.cartella.selectors import cartelle_visibili
 
         cartella = cartelle_visibili(request.user).filter(persona=persona).first()
+    from services.accesso.views import consenso_context
+    from services.cartella.history import persona_storia
+
     own = MembroNucleo.objects.filter(persona=persona, al__isnull=True).first()
+    forms_with_errors = forms_with_errors or {}
     context = {
+        **consenso_context(request, persona, forms_with_errors.pop("consenso", None)),
+        # The person as the hub: applications, interventions of the person and of the
+        # household, totals per year (and the case's documents when the user may open it).
+        "storia": persona_storia(persona, request.user, cartella),
         "persona": persona,
         "residenza": current_address(persona),
         "indirizzi": persona.indirizzi.order_by("tipo", "-dal"),
@@ -109,7 +117,7 @@ def persona_detail(request: HttpRequest, public_id: Any, forms_with_errors: dict
             "membro": f.MembroForm(),
             "riferimento": f.RiferimentoForm(),
             "decesso": f.DataForm(),
-            **(forms_with_errors or {}),
+            **forms_with_errors,
         },
     }
     return render(request, "anagrafica/detail.html", context, status=status)

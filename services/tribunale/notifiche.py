@@ -21,14 +21,16 @@ def email_attive() -> bool:
 
 
 def notifica_operatori(*, user_ids: Iterable[int], testo: str, link: str,
-                       oggetto: str, con_link: set[int] | None = None) -> list[int]:
+                       oggetto: str, con_link: set[int] | None = None,
+                       link_altri: str = "") -> list[int]:
     """One inbox line per operator (duplicates removed); the e-mails go after commit. With
-    ``con_link`` only those operators get the link (the others could not open it)."""
+    ``con_link`` only those operators get the link (the others could not open it); the
+    others get ``link_altri`` (a page they may open), if any."""
     from .tasks import invia_email_notifiche
 
     ids: list[int] = []
     for user_id in dict.fromkeys(user_ids):
-        proprio = link if con_link is None or user_id in con_link else ""
+        proprio = link if con_link is None or user_id in con_link else link_altri
         ids.append(notifica_create(destinatario_id=user_id, testo=testo, link=proprio).pk)
     if ids and email_attive():
         enqueue_on_commit(invia_email_notifiche, ids, oggetto)
@@ -62,16 +64,31 @@ def avvisa_udienza(udienza: Udienza, user_ids: Iterable[int], *, modificata: boo
         oggetto = _("Nuova udienza al Tribunale per i minorenni")
     from .services import chi_legge
 
+    # Who is summoned but does not follow the proceeding gets their calendar, on the month.
+    mese = f"{timezone.localtime(udienza.inizio):%Y-%m}"
+    calendario = comune_url("tribunale_udienze")
     return notifica_operatori(user_ids=user_ids, testo=testo,
                               link=link_procedimento(udienza.procedimento), oggetto=oggetto,
-                              con_link=chi_legge(udienza.procedimento))
+                              con_link=chi_legge(udienza.procedimento),
+                              link_altri=f"{calendario}?mese={mese}" if calendario else "")
+
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 def indirizzo_sito() -> str:
-    """``https://<host of this comune>`` for links in e-mails; empty outside a tenant."""
+    """``<scheme>://<host of this comune>[:<port>]`` for links in e-mails, with the scheme
+    and port browsers use to reach the site (``AMBITO_SITE_SCHEME``, ``AMBITO_SITE_PORT``);
+    empty outside a tenant."""
     tenant = getattr(connection, "tenant", None)
     try:
         domain = tenant.get_primary_domain().domain if tenant is not None else ""
     except Exception:  # no domain: relative links only
         domain = ""
-    return f"https://{domain}" if domain else ""
+    if not domain:
+        return ""
+    scheme = str(getattr(settings, "AMBITO_SITE_SCHEME", "") or "https").lower()
+    port = str(getattr(settings, "AMBITO_SITE_PORT", "") or "").strip()
+    if port and port != DEFAULT_PORTS.get(scheme):
+        return f"{scheme}://{domain}:{port}"
+    return f"{scheme}://{domain}"

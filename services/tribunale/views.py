@@ -38,6 +38,7 @@ from .selectors import (
     operatori_attivi,
     procedimenti_elenco,
     udienze_di,
+    vede_tutti,
 )
 
 SEZIONI_LABELS = [
@@ -99,7 +100,35 @@ def tribunale_list(request: HttpRequest) -> HttpResponse:
     query.pop("pagina", None)
     return render(request, "tribunale/procedimento_list.html",
                   {"form": form, "page": page, "query": query.urlencode(),
-                   "filtered": any(request.GET.get(k) for k in ("q", "stato"))})
+                   "filtered": any(request.GET.get(k) for k in ("q", "stato")),
+                   "can_configure": vede_tutti(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(MANAGE)
+def tribunale_impostazioni(request: HttpRequest) -> HttpResponse:
+    """The ente's default tribunal: set by who sees every proceeding (the dirigente)."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import Impostazioni
+    from .selectors import tribunale_predefinito
+
+    if not vede_tutti(request.user):
+        raise PermissionDenied
+    attuale = Impostazioni.objects.values_list("tribunale_predefinito", flat=True).first() or ""
+    form = f.ImpostazioniForm(request.POST or None,
+                              initial={"tribunale_predefinito": attuale})
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.impostazioni_aggiorna(actor=actor_of(request), **form.cleaned_data)
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Impostazioni salvate."))
+            return redirect("tribunale_impostazioni")
+    return render(request, "tribunale/impostazioni.html",
+                  {"form": form, "proposto": tribunale_predefinito()},
+                  status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

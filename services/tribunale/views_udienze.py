@@ -1,7 +1,12 @@
 """The calendar of hearings per operator: by default the current user's, month by month,
 listed week by week and day by day (what a social worker plans their outings with). Who
 sees every case (the dirigente) may pick an operator. The .ics file carries the user's
-own hearings for their phone's calendar, without the minors' names."""
+own hearings for their phone's calendar, without the minors' names.
+
+Every operator who may be summoned (the case-work roles, educators and psychologists
+included: "gli interessati possono consultare gli orari di tutte le udienze") opens their
+own calendar and .ics; the proceeding itself stays for those who may read it (the page
+links only those)."""
 
 from __future__ import annotations
 
@@ -34,7 +39,7 @@ def _fine_mese(primo: date) -> date:
 
 
 @require_GET
-@capability_required(Capability.MANAGE_TRIBUNALE)
+@capability_required(Capability.VIEW_CARTELLA)
 def tribunale_udienze(request: HttpRequest) -> HttpResponse:
     user = request.user
     membri = operatori_incaricabili() if vede_tutti(user) else []
@@ -84,7 +89,7 @@ def _fold(line: str) -> str:
 
 
 @require_GET
-@capability_required(Capability.MANAGE_TRIBUNALE)
+@capability_required(Capability.VIEW_CARTELLA)
 def tribunale_udienze_ics(request: HttpRequest) -> HttpResponse:
     oggi = timezone.localdate()
     udienze = udienze_operatore(int(request.user.pk or 0), dal=oggi - timedelta(days=30),

@@ -263,7 +263,8 @@ def test_an_educator_can_be_summoned_without_a_link_they_cannot_open(
         udienza_fissa(actor=in_a, procedimento=proc, inizio=timezone.now() + timedelta(days=3),
                       luogo="Aula 4", operatori_ids=[in_a.user.pk, educatore.pk])
     links = dict(Notifica.objects.values_list("destinatario_id", "link"))
-    assert links[educatore.pk] == ""
+    # not the proceeding: their calendar, on the hearing's month
+    assert links[educatore.pk].startswith("/tribunale/udienze/?mese=")
     assert links[in_a.user.pk] == f"/tribunale/{proc.public_id}/"
     assert sorted(m.to[0] for m in mail.outbox) == sorted([in_a.user.email, educatore.email])
     with pytest.raises(ValidationFailed, match="convocare solo operatori di questo comune"):

@@ -25,6 +25,10 @@ AMBITO_JOB_AUTO_RESUME = env.flag("AMBITO_JOB_AUTO_RESUME", True)
 DEBUG = False
 
 BASE_DOMAIN = env.get("AMBITO_BASE_DOMAIN", "localhost")
+# How browsers reach the site, for links built outside a request (e-mails): the scheme and
+# the port (empty = the scheme's default); the host is each ente's own domain.
+AMBITO_SITE_SCHEME = env.get("AMBITO_SITE_SCHEME", "http")
+AMBITO_SITE_PORT = env.get("AMBITO_SITE_PORT", "")
 ALLOWED_HOSTS = env.listing("AMBITO_ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]
 
 # --- tenancy -------------------------------------------------------------------------------

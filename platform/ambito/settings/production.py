@@ -16,6 +16,7 @@ ALLOWED_HOSTS = env.listing("AMBITO_ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DO
 # One reverse proxy (nginx) in front: allauth takes the client address for login throttling
 # from X-Forwarded-For, not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.integer("AMBITO_TRUSTED_PROXY_COUNT", 1)
+AMBITO_SITE_SCHEME = env.get("AMBITO_SITE_SCHEME", "https")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.flag("AMBITO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env.integer("AMBITO_HSTS_SECONDS", 60 * 60 * 24 * 365)
