@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from uuid import UUID
 
 from django.contrib import messages
@@ -71,12 +70,4 @@ def import_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @capability_required(Capability.IMPORT_ANAGRAFE)
 def import_scartate_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
     importazione = _importazione(public_id)
-    righe = righe_scartate_esporta(actor=_actor(request), importazione=importazione)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="righe-scartate-{importazione.public_id}.csv"')
-    response.write("\ufeff")  # Excel reads UTF-8 only with the BOM
-    writer = csv.writer(response, delimiter=";")
-    for riga in righe:
-        writer.writerow(riga)
-    return response
+    return righe_scartate_esporta(actor=_actor(request), importazione=importazione).response("csv")

@@ -265,8 +265,8 @@ def test_the_job_refuses_a_doctype_even_if_the_file_got_past_the_upload(cast, pe
                                                                         servizio):
     """The run reads the file with the same parser: a stored file with a DTD fails the job
     and creates nothing."""
-    from services.core.importjob import importjob_create
     from services.anagrafica.services import Actor
+    from services.core.importjob import importjob_create
     from services.domande.tasks import protocollo_import_task
 
     contenuto = ENTITA.format(enc="UTF-16", cf=persona.codice_fiscale).encode("utf-16-le")
@@ -293,3 +293,20 @@ def test_a_clean_xml_is_read_in_every_encoding(cast, persona, servizio, dichiara
     assert response.status_code == 302
     with tenant_context(cast.comune_a.ente):
         assert Domanda.objects.get(numero_protocollo="U-1").oggetto == "Caffè"
+
+
+def test_a_field_over_128_kb_rejects_its_row_and_the_rest_goes_on(cast, carica, persona,
+                                                                   servizio):
+    testo = "\n".join([
+        HEADER,
+        f"L-1;03/02/2025;{persona.codice_fiscale};;;Contributo affitto;"
+        + '"' + "x" * 140_000 + '";;;;;;',
+        f"L-2;03/02/2025;{persona.codice_fiscale};;;Contributo affitto;Affitto;;;;;;",
+    ]) + "\n"
+    assert carica(testo).status_code == 302
+    job = _ultima(cast)
+    assert job.stato == ImportProtocollo.Stato.DONE, job.messaggio
+    assert (job.righe_totali, job.create, job.scartate) == (2, 1, 1)
+    with tenant_context(cast.comune_a.ente):
+        assert "oltre il massimo di 128 kB" in job.righe_scartate.get(numero_riga=2).motivo
+        assert Domanda.objects.filter(numero_protocollo="L-2").exists()

@@ -22,6 +22,7 @@ from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
 from services.core.codice_fiscale import normalize_codice_fiscale
+from services.core.csvimport import campo_troppo_lungo, righe_csv
 from services.core.errors import ValidationFailed
 from services.core.forms import NumeroNonLeggibile, parse_numero
 from services.core.importjob import Scarto
@@ -86,7 +87,7 @@ def decodifica(contenuto: bytes) -> str:
 
 
 def intestazione(testo: str) -> list[str]:
-    prima = next(csv.reader(io.StringIO(testo, newline=""), delimiter=SEPARATORE), [])
+    prima = next(righe_csv(testo, separatore=SEPARATORE), [])
     colonne = [_chiave(c) for c in prima]
     mancanti = [c for c in OBBLIGATORIE if c not in colonne]
     if mancanti:
@@ -249,7 +250,7 @@ def _sorgente(contenuto: bytes) -> list[tuple[int, list[str], dict[str, str]]]:
                 for n, d in enumerate(domande_xml(contenuto), start=1)]
     testo = decodifica(contenuto)
     colonne = intestazione(testo)
-    lettore = csv.reader(io.StringIO(testo, newline=""), delimiter=SEPARATORE)
+    lettore = righe_csv(testo, separatore=SEPARATORE)
     next(lettore, None)
     return [(n, campi, dict(zip(colonne, campi, strict=False)))
             for n, campi in enumerate(lettore, start=2) if any(c.strip() for c in campi)]
@@ -261,6 +262,10 @@ def leggi(contenuto: bytes) -> list[RigaProtocollo | Scarto]:
     viste: dict[tuple[str, date], int] = {}
     for numero, campi, valori in _sorgente(contenuto):
         grezza = _grezza(campi)
+        troppo_lungo = campo_troppo_lungo(campi)
+        if troppo_lungo:
+            righe.append(Scarto(numero, grezza, troppo_lungo))
+            continue
         try:
             riga = _riga(numero, grezza, valori)
         except RigaNonValida as exc:
