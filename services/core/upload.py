@@ -63,11 +63,9 @@ class UploadLimitMiddleware:
             massimo = min(massimo, massimo_file + MARGINE_MODULO)
         if _lunghezza_dichiarata(request) <= massimo:
             return None
-        # Nothing was read: the connection is closed after the answer, so the client stops
-        # sending instead of pushing the rest of the body into a worker that ignores it.
-        response = render(request, "413.html", {
+        # Nothing of the body was read. (No "Connection: close" here: it is a hop-by-hop
+        # header WSGI leaves to the server; gunicorn's sync workers close after each request.)
+        return render(request, "413.html", {
             "massimo_mb": (massimo_file or massimo) // MB,
             "dichiarati_mb": f"{_lunghezza_dichiarata(request) / MB:.1f}".replace(".", ","),
         }, status=413)
-        response["Connection"] = "close"
-        return response
