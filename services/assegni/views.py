@@ -24,7 +24,7 @@ from tenants.roles import Capability
 
 from . import forms as f
 from . import services as svc
-from .export import StatisticheExporter, xlsx
+from .export import StatisticheExporter
 from .models import Assegno
 from .selectors import assegni_elenco, domande_da_completare, get_assegno, grafico
 from .selectors import assegni_statistiche as statistiche_per_anno
@@ -164,9 +164,4 @@ def assegni_statistiche(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_DOMANDE)
 def assegni_export(request: HttpRequest) -> HttpResponse:
-    exporter = StatisticheExporter(statistiche_per_anno())
-    response = HttpResponse(
-        xlsx(exporter),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{exporter.nome_file}"'
-    return response
+    return StatisticheExporter(statistiche_per_anno()).response("xlsx")

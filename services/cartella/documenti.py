@@ -22,6 +22,7 @@ from services.anagrafica.services import Actor
 from services.core.audit import audit_log
 from services.core.errors import NotFound, ValidationFailed
 
+from .contenuto import ContenutoNonValido, controlla_immagine, controlla_office, controlla_pdf
 from .models import Cartella, Documento
 from .services import _label, ensure_writable
 
@@ -94,7 +95,8 @@ def _mb(size: int) -> str:
 
 
 def controlla_file(uploaded: Any) -> Formato:
-    """Refuse what we do not keep, with a message that says why. Reads, never writes."""
+    """Refuse what we do not keep, with a message that says why: the type by the first
+    bytes, then the content (``contenuto``). Reads, never writes."""
     if uploaded is None:
         raise ValidationFailed(_("Scegli il file da caricare."), field="file")
     size = getattr(uploaded, "size", None) or 0
@@ -121,6 +123,15 @@ def controlla_file(uploaded: Any) -> Formato:
             _("«%(name)s» ha l'estensione di un file %(ext)s ma il contenuto è un %(real)s: "
               "salvalo con l'estensione giusta e riprova.")
             % {"name": name, "ext": atteso.label, "real": trovato.label}, field="file")
+    try:
+        if trovato == PDF:
+            controlla_pdf(uploaded, name)
+        elif trovato in (JPEG, PNG):
+            controlla_immagine(uploaded, name, trovato.label)
+        else:
+            controlla_office(uploaded, name)
+    except ContenutoNonValido as exc:
+        raise ValidationFailed(str(exc), field="file") from exc
     return trovato
 
 

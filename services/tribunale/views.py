@@ -20,10 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from services.anagrafica.selectors import current_household
+from services.cartella.documenti import MAX_BYTES
 from services.cartella.models import Cartella
 from services.cartella.selectors import cartelle_visibili
 from services.core.errors import AmbitoError, NotFound
 from services.core.text import fold
+from services.core.upload import upload_limit
 from services.core.web import actor_of, form_error
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
@@ -284,6 +286,7 @@ def tribunale_problematica_add(request: HttpRequest, procedimento: Procedimento,
     return _("Problematica registrata.")
 
 
+@upload_limit(MAX_BYTES)
 @_azione(f.DocumentoForm, "documento_form", "documenti")
 def tribunale_documento_add(request: HttpRequest, procedimento: Procedimento,
                             data: dict) -> str:

@@ -25,10 +25,11 @@ from services.cartella.models import (
 )
 from services.cartella.services import avviso_crea, cartella_apri, operatore_abilita
 from tests.conftest import client_for
+from tests.factories import pdf_file
 
 from .conftest import new_persona
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_file()
 TODAY = timezone.localdate
 
 

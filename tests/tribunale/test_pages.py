@@ -16,10 +16,11 @@ from services.pai.models import Notifica
 from services.tribunale.documenti import documento_carica
 from services.tribunale.models import DocumentoProcedimento, Procedimento, Udienza
 from tests.conftest import client_for
+from tests.factories import pdf_file
 
 from .conftest import new_minore
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_file()
 ALLOWED = ["assistente_sociale", "dirigente"]
 FORBIDDEN = ["operatore_sportello", "educatore", "psicologo", "amministrativo"]
 

@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "services.core.upload.UploadLimitMiddleware",  # before anything reads the body (CSRF)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,6 +150,13 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.middleware.MembershipMiddleware",
 ]
+
+# Uploads: the largest request body accepted, refused (413) from its declared length before
+# it is read. deploy/nginx/ambito.conf's client_max_body_size is the same number (51m):
+# change both. Upload views declare smaller limits of their own (services.core.upload).
+UPLOAD_MAX_REQUEST_BYTES = 51 * 1024 * 1024  # the register import: a 50 MB file and its form
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files (Django's default)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to disk, not kept in RAM
 
 TEMPLATES = [
     {
