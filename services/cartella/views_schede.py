@@ -22,13 +22,13 @@ from tenants.roles import Capability
 from . import forms as f
 from .presa_in_carico import Esito, dati_per_valutazione, scheda_prendi_in_carico
 from .selectors import schede_da_valutare
-from .views import actor_of, detail_url
+from .views import actor_of, client_ip, detail_url
 
 
 def _scheda(request: HttpRequest, public_id: Any) -> SchedaAccesso:
     """Through the segretariato's helper: 404 if missing or not readable, read logged."""
     return get_scheda_for_user(request.user, public_id,
-                               ip_address=request.META.get("REMOTE_ADDR"))
+                               ip_address=client_ip(request))
 
 
 @require_GET

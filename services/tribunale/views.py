@@ -24,7 +24,7 @@ from services.cartella.models import Cartella
 from services.cartella.selectors import cartelle_visibili
 from services.core.errors import AmbitoError, NotFound
 from services.core.text import fold
-from services.core.web import actor_of, form_error
+from services.core.web import actor_of, client_ip, form_error
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
@@ -54,7 +54,7 @@ MANAGE = Capability.MANAGE_TRIBUNALE
 
 def procedimento_for(request: HttpRequest, public_id: Any) -> Procedimento:
     return get_procedimento_for_user(request.user, public_id,
-                                     ip_address=request.META.get("REMOTE_ADDR"))
+                                     ip_address=client_ip(request))
 
 
 def detail_url(procedimento: Procedimento, sezione: str = "") -> str:
