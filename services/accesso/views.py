@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from services.anagrafica.selectors import persona_search
+from services.anagrafica.selectors import persona_search_for_user
 from services.anagrafica.services import DuplicateCodiceFiscale, PossibleDuplicate
 from services.core.errors import AmbitoError
 from services.core.web import actor_of as _actor
@@ -217,7 +217,9 @@ def accesso_persona_search(request: HttpRequest) -> HttpResponse:
     if slot not in SLOTS:
         raise Http404
     query = request.GET.get(f"{slot}_cerca", "").strip()
-    persone = persona_search(query, limit=10) if len(query) >= 2 else []
+    persone = (persona_search_for_user(request.user, query, ip_address=client_ip(request),
+                                       limit=10, contesto="accesso")
+               if len(query) >= 2 else [])
     consensi = selectors.consensi_attuali(persone)
     results = [{"persona": p, "consenso": consensi.get(p.pk)} for p in persone]
     return render(request, "accesso/_persona_results.html",

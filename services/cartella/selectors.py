@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+
 from services.core.letture import AccessoNegato, audit_list, audit_read
 from tenants.roles import Capability, permission_name
 
