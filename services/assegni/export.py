@@ -16,6 +16,7 @@ from .selectors import RigaStatistica, assegni_elenco
 
 class StatisticheExporter:
     nome_file = "assegni-statistiche.xlsx"
+    righe_scritte = 0  # data rows of the last workbook written, for the audit
 
     def __init__(self, righe: list[RigaStatistica]) -> None:
         self.righe = righe
@@ -38,6 +39,7 @@ class StatisticheExporter:
 
 def xlsx(exporter: StatisticheExporter) -> bytes:
     wb = Workbook(write_only=True)
+    exporter.righe_scritte = 0
     for titolo, intestazione, righe in exporter.fogli():
         ws = wb.create_sheet(title=str(titolo)[:31])
         ws.append([str(h) for h in intestazione])
@@ -51,6 +53,7 @@ def xlsx(exporter: StatisticheExporter) -> bytes:
                     cella.number_format = "DD/MM/YYYY"
                 celle.append(cella)
             ws.append(celle)
+            exporter.righe_scritte += 1
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from services.anagrafica.models import Persona
 from services.core.errors import AmbitoError, NotFound
+from services.core.letture import audit_export
 from services.core.web import actor_of, form_error
 from services.domande.services import Dsu
 from services.domande.views import domanda_for
@@ -168,5 +169,8 @@ def assegni_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         xlsx(exporter),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    actor = actor_of(request)
+    audit_export(user=actor.user, ip_address=actor.ip_address, export=exporter.nome_file,
+                 formato="xlsx", filtro={}, righe=exporter.righe_scritte)
     response["Content-Disposition"] = f'attachment; filename="{exporter.nome_file}"'
     return response

@@ -22,6 +22,8 @@ class Exporter:
     data) and implement ``tables``."""
 
     filename: str = "export"
+    # Data rows written by the last to_xlsx / to_csv (headers not counted), for the audit.
+    rows_written: int = 0
 
     def tables(self) -> Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]:
         """(sheet title, header, rows) for each sheet."""
@@ -34,6 +36,7 @@ class Exporter:
 
         wb = Workbook(write_only=True)
         bold = Font(bold=True)
+        self.rows_written = 0
         for title, header, rows in self.tables():
             ws = wb.create_sheet(title=str(title)[:31])
             cells = []
@@ -44,6 +47,7 @@ class Exporter:
             ws.append(cells)
             for row in rows:
                 ws.append([_xlsx_cell(v) for v in row])
+                self.rows_written += 1
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()
@@ -51,21 +55,31 @@ class Exporter:
     def to_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
+        self.rows_written = 0
         for title, header, rows in self.tables():
             writer.writerow([str(title)])
             writer.writerow([str(h) for h in header])
             for row in rows:
                 writer.writerow([_csv_cell(v) for v in row])
+                self.rows_written += 1
             writer.writerow([])
         return out.getvalue()
 
-    def response(self, fmt: str = "xlsx") -> HttpResponse:
+    def response(self, fmt: str = "xlsx", *, actor: Any = None,
+                 filtro: dict | None = None) -> HttpResponse:
+        """The file as a download; with ``actor`` (an ``Actor``) one audit entry says who
+        downloaded what, with which filter and how many rows."""
         if fmt == "csv":
             resp = HttpResponse(self.to_csv(), content_type="text/csv; charset=utf-8")
-            resp["Content-Disposition"] = f'attachment; filename="{self.filename}.csv"'
-            return resp
-        resp = HttpResponse(self.to_xlsx(), content_type=XLSX)
-        resp["Content-Disposition"] = f'attachment; filename="{self.filename}.xlsx"'
+        else:
+            fmt = "xlsx"
+            resp = HttpResponse(self.to_xlsx(), content_type=XLSX)
+        resp["Content-Disposition"] = f'attachment; filename="{self.filename}.{fmt}"'
+        if actor is not None:
+            from .letture import audit_export
+
+            audit_export(user=actor.user, ip_address=actor.ip_address, export=self.filename,
+                         formato=fmt, filtro=filtro or {}, righe=self.rows_written)
         return resp
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from services.core.errors import AmbitoError
+from services.core.letture import audit_export
 from services.core.web import actor_of, form_error
 from tenants.permissions import capability_required
 from tenants.roles import Capability
@@ -169,7 +170,12 @@ def lsu_dichiarazioni(request: HttpRequest) -> HttpResponse:
         qs = estrazione(**form.cleaned_data)
     if request.GET.get("formato") == "csv":
         exporter = EstrazioneCsv()
-        response = HttpResponse(exporter.render(qs), content_type="text/csv; charset=utf-8")
+        righe = list(qs)
+        response = HttpResponse(exporter.render(righe), content_type="text/csv; charset=utf-8")
+        actor = actor_of(request)
+        audit_export(user=actor.user, ip_address=actor.ip_address, export=exporter.filename,
+                     formato="csv", filtro=form.cleaned_data if form.is_valid() else {},
+                     righe=len(righe))
         response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
         return response
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
