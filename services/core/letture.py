@@ -89,3 +89,39 @@ def audit_refusal(request: HttpRequest, *, status: int, object_type: str = "",
                       object_id=object_id[:64])
     except DatabaseError:
         logger.exception("refused attempt not written to the audit trail: %s", payload)
+
+
+def tentativi_negati_per_utente(*, giorni: int = 30) -> list[dict[str, Any]]:
+    """Refused attempts of the last ``giorni`` days grouped by who made them: how many,
+    how many in the last 24 hours, when the last, from which addresses; those with
+    ``REPEATED_THRESHOLD`` or more in the window first, flagged ``ripetuti``."""
+    from datetime import timedelta
+
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import Count, Max, Q
+    from django.utils import timezone
+
+    from .models import AuditEntry
+
+    now = timezone.now()
+    window = now - timedelta(hours=REPEATED_WINDOW_HOURS)
+    rows = list(
+        AuditEntry.objects.filter(action=REFUSED, at__gte=now - timedelta(days=giorni))
+        .values("actor_id", "actor_label")
+        .annotate(totale=Count("id"), recenti=Count("id", filter=Q(at__gte=window)),
+                  ultimo=Max("at"),
+                  indirizzi=ArrayAgg("ip_address", distinct=True, default=[]))
+        .order_by("-recenti", "-ultimo")
+    )
+    for row in rows:
+        row["ripetuti"] = row["recenti"] >= REPEATED_THRESHOLD
+        row["indirizzi"] = [a for a in row["indirizzi"] if a]
+    rows.sort(key=lambda r: (not r["ripetuti"], -r["recenti"], -r["ultimo"].timestamp()))
+    return rows
+
+
+def tentativi_negati() -> Any:
+    """Every refused attempt, newest first (for the dirigente's page)."""
+    from .models import AuditEntry
+
+    return AuditEntry.objects.filter(action=REFUSED).order_by("-at", "-id")
