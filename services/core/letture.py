@@ -41,7 +41,7 @@ def _clean(filtro: Mapping[str, Any]) -> dict[str, str]:
     """What was asked, as short strings, empty values left out."""
     out: dict[str, str] = {}
     for key, value in filtro.items():
-        if value in (None, "", [], ()):
+        if value in (None, "", [], ()) or value is False:
             continue
         if isinstance(value, models.Model):
             value = getattr(value, "public_id", None) or value.pk
