@@ -109,3 +109,15 @@ def test_production_trusts_the_local_nginx_by_default_and_one_setting_drives_bot
     assert _production() == [["127.0.0.1", "::1"], 0]
     assert _production(AMBITO_TRUSTED_PROXIES="10.0.0.0/8,127.0.0.1") == [
         ["10.0.0.0/8", "127.0.0.1"], 0]
+
+
+def test_a_malformed_proxy_entry_stops_start_up(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ambito import env
+
+    monkeypatch.setenv("AMBITO_TRUSTED_PROXIES", "127.0.0.1,nginx")
+    with pytest.raises(ImproperlyConfigured, match="'nginx' is not an IP address or network"):
+        env.networks("AMBITO_TRUSTED_PROXIES")
+    monkeypatch.setenv("AMBITO_TRUSTED_PROXIES", " 127.0.0.1 , 10.0.0.0/8 ")
+    assert env.networks("AMBITO_TRUSTED_PROXIES") == ["127.0.0.1", "10.0.0.0/8"]

@@ -238,7 +238,7 @@ ACCOUNT_ADAPTER = "tenants.adapters.AccountAdapter"
 # The reverse proxies whose X-Forwarded-For is believed (addresses or networks). The one
 # setting for the client address, of the audit trail and of allauth's sign-in throttling
 # alike (``services.core.clientip``; the account adapter uses it). Empty: REMOTE_ADDR.
-AMBITO_TRUSTED_PROXIES: list[str] = env.listing("AMBITO_TRUSTED_PROXIES")
+AMBITO_TRUSTED_PROXIES: list[str] = env.networks("AMBITO_TRUSTED_PROXIES")
 # allauth's own X-Forwarded-For counting stays off: its adapter asks the function above.
 ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ACCOUNT_RATE_LIMITS = {

@@ -15,7 +15,7 @@ ALLOWED_HOSTS = env.listing("AMBITO_ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DO
 
 # The shipped nginx runs on the same machine (deploy/nginx): its X-Forwarded-For is believed,
 # anyone else's is not. A load balancer in front of it adds its address here.
-AMBITO_TRUSTED_PROXIES = env.listing("AMBITO_TRUSTED_PROXIES", "127.0.0.1,::1")
+AMBITO_TRUSTED_PROXIES = env.networks("AMBITO_TRUSTED_PROXIES", "127.0.0.1,::1")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.flag("AMBITO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env.integer("AMBITO_HSTS_SECONDS", 60 * 60 * 24 * 365)
