@@ -20,14 +20,7 @@ from services.interventi.services import intervento_assegna_determina
 from tests.cartella.conftest import new_persona
 from tests.conftest import client_for
 from tests.domande.conftest import new_servizio
-from tests.interventi.conftest import (  # noqa: F401
-    a,
-    approvato,
-    catalogo,
-    determina,
-    persona,
-    servizio,
-)
+from tests.interventi.conftest import approvato
 
 IP = "192.0.2.77"
 
