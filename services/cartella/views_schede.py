@@ -16,6 +16,7 @@ from services.accesso.models import SchedaAccesso
 from services.accesso.selectors import get_scheda_for_user
 from services.accesso.services import scheda_respingi
 from services.core.errors import AmbitoError
+from services.core.letture import audit_list
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
@@ -35,6 +36,9 @@ def _scheda(request: HttpRequest, public_id: Any) -> SchedaAccesso:
 @capability_required(Capability.MANAGE_CARTELLA)
 def cartella_schede_da_valutare(request: HttpRequest) -> HttpResponse:
     page = Paginator(schede_da_valutare(), 50).get_page(request.GET.get("pagina"))
+    audit_list(user=request.user, action="scheda.elenco", ip_address=client_ip(request),
+               filtro={"stato": SchedaAccesso.Stato.INOLTRATA}, righe=len(page.object_list),
+               pagina=page.number)
     return render(request, "cartella/schede_da_valutare.html", {"page": page})
 
 

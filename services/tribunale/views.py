@@ -23,6 +23,7 @@ from services.anagrafica.selectors import current_household
 from services.cartella.models import Cartella
 from services.cartella.selectors import cartelle_visibili
 from services.core.errors import AmbitoError, NotFound
+from services.core.letture import audit_list
 from services.core.text import fold
 from services.core.web import actor_of, client_ip, form_error
 from tenants.permissions import capability_required, has_capability
@@ -95,6 +96,9 @@ def tribunale_list(request: HttpRequest) -> HttpResponse:
         if data["stato"]:
             qs = qs.filter(stato=data["stato"])
     page = Paginator(qs.order_by("-ricevuto_il", "-id"), 50).get_page(request.GET.get("pagina"))
+    audit_list(user=request.user, action="procedimento.elenco", ip_address=client_ip(request),
+               filtro=form.cleaned_data if form.is_valid() else {},
+               righe=len(page.object_list), pagina=page.number)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "tribunale/procedimento_list.html",

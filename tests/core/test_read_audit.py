@@ -254,3 +254,18 @@ def test_case_list_writes_one_entry_per_page(cast, a):
     assert entry.payload["filtro"] == {"stato": "aperta"}
     assert (entry.payload["righe"], entry.payload["pagina"]) == (1, 1)
     assert not _entries(cast, action="cartella.letta")
+
+
+def test_schede_to_assess_list_writes_one_entry(cast, a):
+    assert _get(cast, "assistente_sociale", "/cartelle/schede-da-valutare/").status_code == 200
+    entry = _only(cast, "scheda.elenco")
+    _check(entry, cast, "assistente_sociale")
+    assert entry.payload == {"filtro": {"stato": "inoltrata"}, "righe": 0, "pagina": 1}
+
+
+def test_proceedings_list_writes_one_entry_with_the_query(cast, a):
+    assert _get(cast, "assistente_sociale", "/tribunale/?q=123/2026").status_code == 200
+    entry = _only(cast, "procedimento.elenco")
+    _check(entry, cast, "assistente_sociale")
+    assert entry.payload["filtro"]["q"] == "123/2026"
+    assert (entry.payload["righe"], entry.payload["pagina"]) == (0, 1)
