@@ -6,4 +6,5 @@ urlpatterns = [
     path("ente/", views_ente.ente_detail, name="ente_detail"),
     path("ente/operatori/", views_ente.ente_members, name="ente_members"),
     path("ente/registro/", views_ente.ente_audit, name="ente_audit"),
+    path("ente/registro/negati/", views_ente.ente_audit_refusals, name="ente_audit_refusals"),
 ]

@@ -38,6 +38,24 @@ def ente_members(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_AUDIT)
+def ente_audit_refusals(request: HttpRequest) -> HttpResponse:
+    """Refused attempts on this ente (a missing capability, an object not the user's, an
+    account with no membership here): grouped by who, repeated ones highlighted."""
+    from services.core import letture
+
+    utente = request.GET.get("utente", "")
+    entries = letture.tentativi_negati()
+    if utente.isdigit():
+        entries = entries.filter(actor_id=int(utente))
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    return render(request, "tenants/ente_audit_refusals.html", {
+        "gruppi": letture.tentativi_negati_per_utente(), "page": page,
+        "utente": utente if utente.isdigit() else "",
+        "soglia": letture.REPEATED_THRESHOLD, "ore": letture.REPEATED_WINDOW_HOURS,
+    })
+
+
+@capability_required(Capability.VIEW_AUDIT)
 def ente_audit(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.order_by("-at", "-id")
     action = request.GET.get("azione", "").strip()

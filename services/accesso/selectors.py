@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from services.anagrafica.models import Persona, Riferimento
-from services.core.audit import audit_log
+from services.core.letture import AccessoNegato, audit_list, audit_read
 from services.core.text import fold
 from tenants.roles import Capability, permission_name
 
@@ -80,35 +80,55 @@ def rappresentanza_verificata(scheda: SchedaAccesso) -> bool | None:
     return is_legal_representative(scheda.utente, scheda.interlocutore)
 
 
+def vede_tutte_le_schede(user: Any) -> bool:
+    """The dirigente and the social workers who assess schede (``manage_cartella``)."""
+    return _can(user, Capability.VIEW_ALL_CARTELLE) or _can(user, Capability.MANAGE_CARTELLA)
+
+
 def schede_visibili(user: Any) -> QuerySet[SchedaAccesso]:
-    """Schede ``user`` may read: every scheda of the comune for the roles that work on case
-    files (``view_cartella``); only the ones they wrote for the front office; none for
-    anyone else."""
+    """Schede ``user`` may read, on a need-to-know basis like case files: every scheda for
+    the dirigente and the social workers who assess them; for the front office, the ones
+    they wrote; for any case-work profession (educatore, psicologo), the ones that led to a
+    case file they are enabled on. None for anyone else."""
+    from django.db.models import Exists, OuterRef
+
+    from services.cartella.models import OperatoreCartella
+
     qs = SchedaAccesso.objects.select_related("utente", "interlocutore")
-    if _can(user, Capability.VIEW_CARTELLA):
+    if vede_tutte_le_schede(user):
         return qs
+    allowed: list[Q] = []
     if _can(user, Capability.WRITE_SCHEDA_ACCESSO):
-        return qs.filter(operatore_id=user.pk)
-    return qs.none()
+        allowed.append(Q(operatore_id=user.pk))
+    if _can(user, Capability.VIEW_CARTELLA):
+        enabled = OperatoreCartella.objects.filter(
+            cartella__public_id=OuterRef("cartella_public_id"), user_id=user.pk,
+            al__isnull=True)
+        allowed.append(Q(Exists(enabled)))
+    if not allowed:
+        return qs.none()
+    condition = allowed[0]
+    for other in allowed[1:]:
+        condition |= other
+    return qs.filter(condition)
 
 
 def get_scheda_for_user(user: Any, public_id: Any, *, write: bool = False,
                         ip_address: str | None = None) -> SchedaAccesso:
-    """The scheda, or 404 whether it is missing or not this user's to read. With ``write``
-    the user must also be allowed to write schede; the write itself is audited by the
-    service, so only plain reads are logged here (``scheda.letta``)."""
+    """The scheda, or 404 whether it is missing or not this user's to read (the refusal is
+    audited by the middleware). With ``write`` the user must also be allowed to write
+    schede; the write itself is audited by the service, so only plain reads are logged
+    here (``scheda.letta``)."""
     try:
         scheda = (schede_visibili(user).select_related("riferimento", "consenso")
                   .filter(public_id=public_id).first())
     except (ValueError, TypeError, ValidationError):  # not a UUID
         scheda = None
-    if scheda is None:
-        raise Http404
+    if scheda is None or (write and not _can(user, Capability.WRITE_SCHEDA_ACCESSO)):
+        raise AccessoNegato("accesso.schedaaccesso", public_id)
     if write:
-        if not _can(user, Capability.WRITE_SCHEDA_ACCESSO):
-            raise Http404
         return scheda
-    audit_log(action="scheda.letta", actor=user, obj=scheda, ip_address=ip_address)
+    audit_read(user=user, obj=scheda, action="scheda.letta", ip_address=ip_address)
     return scheda
 
 
@@ -125,6 +145,13 @@ def schede_filtrate(user: Any, *, stato: str = "", dal: Any = None, al: Any = No
     if solo_mie:
         qs = qs.filter(operatore_id=user.pk)
     return qs.order_by("-data", "-id")
+
+
+def audit_schede_page(user: Any, *, ip_address: str | None, filtro: dict, righe: int,
+                      pagina: int) -> None:
+    """One entry for a page of the list of schede (who was listed, not one per row)."""
+    audit_list(user=user, action="scheda.elenco", ip_address=ip_address, filtro=filtro,
+               righe=righe, pagina=pagina)
 
 
 def risorse_search(q: str = "", area_target: str = "", *, solo_attive: bool = True,

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from services.anagrafica.selectors import persona_search
+from services.anagrafica.selectors import persona_search_for_user
 from services.anagrafica.services import DuplicateCodiceFiscale, PossibleDuplicate
 from services.core.errors import AmbitoError
 from services.core.web import actor_of as _actor
+from services.core.web import client_ip
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
@@ -81,11 +82,13 @@ def accesso_list(request: HttpRequest) -> HttpResponse:
                    "al": form.cleaned_data["al"], "solo_mie": form.cleaned_data["mie"]}
     schede = selectors.schede_filtrate(request.user, **filters)
     page = Paginator(schede, 50).get_page(request.GET.get("pagina"))
+    selectors.audit_schede_page(request.user, ip_address=client_ip(request), filtro=filters,
+                                righe=len(page.object_list), pagina=page.number)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "accesso/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "sees_all": has_capability(request, Capability.VIEW_CARTELLA),
+        "sees_all": selectors.vede_tutte_le_schede(request.user),
         "can_write": has_capability(request, Capability.WRITE_SCHEDA_ACCESSO),
     })
 
@@ -206,7 +209,7 @@ def _detail(request: HttpRequest, scheda: SchedaAccesso, close_form: ChiusuraFor
 @_readers_only
 def accesso_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     scheda = selectors.get_scheda_for_user(request.user, public_id,
-                                           ip_address=request.META.get("REMOTE_ADDR"))
+                                           ip_address=client_ip(request))
     return _detail(request, scheda, None)
 
 
@@ -238,7 +241,9 @@ def accesso_persona_search(request: HttpRequest) -> HttpResponse:
     if slot not in SLOTS:
         raise Http404
     query = request.GET.get(f"{slot}_cerca", "").strip()
-    persone = persona_search(query, limit=10) if len(query) >= 2 else []
+    persone = (persona_search_for_user(request.user, query, ip_address=client_ip(request),
+                                       limit=10, contesto="accesso")
+               if len(query) >= 2 else [])
     consensi = selectors.consensi_attuali(persone)
     results = [{"persona": p, "consenso": consensi.get(p.pk)} for p in persone]
     return render(request, "accesso/_persona_results.html",

@@ -111,7 +111,7 @@ def assegni_new(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_DOMANDE)
 def assegni_completa(request: HttpRequest, public_id: Any) -> HttpResponse:
     """The assegno's data for an application registered without them (from the protocol)."""
-    domanda = domanda_for(public_id)
+    domanda = domanda_for(request, public_id, pagina="assegno")
     try:
         svc.verifica_completabile(domanda)
     except AmbitoError as exc:
@@ -164,4 +164,4 @@ def assegni_statistiche(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_DOMANDE)
 def assegni_export(request: HttpRequest) -> HttpResponse:
-    return StatisticheExporter(statistiche_per_anno()).response("xlsx")
+    return StatisticheExporter(statistiche_per_anno()).response("xlsx", actor=actor_of(request))

@@ -14,7 +14,6 @@ from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,9 +182,16 @@ def documento_carica(*, actor: Actor, cartella: Cartella, uploaded: Any, tipo: s
 
 def documento_della_cartella(cartella: Cartella, public_id: Any) -> Documento:
     """A document of a case already obtained through ``get_cartella_for_user``."""
-    documento = Documento.objects.filter(cartella=cartella, public_id=public_id).first()
+    from django.core.exceptions import ValidationError
+
+    from services.core.letture import AccessoNegato
+
+    try:
+        documento = Documento.objects.filter(cartella=cartella, public_id=public_id).first()
+    except (ValueError, TypeError, ValidationError):
+        documento = None
     if documento is None:
-        raise Http404
+        raise AccessoNegato("cartella.documento", public_id)
     return documento
 
 

@@ -16,25 +16,29 @@ from services.accesso.models import Consenso, SchedaAccesso
 from services.accesso.selectors import get_scheda_for_user
 from services.accesso.services import scheda_respingi
 from services.core.errors import AmbitoError
+from services.core.letture import audit_list
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
 from . import forms as f
 from .presa_in_carico import Esito, dati_per_valutazione, scheda_prendi_in_carico
 from .selectors import schede_da_valutare
-from .views import actor_of, detail_url
+from .views import actor_of, client_ip, detail_url
 
 
 def _scheda(request: HttpRequest, public_id: Any) -> SchedaAccesso:
     """Through the segretariato's helper: 404 if missing or not readable, read logged."""
     return get_scheda_for_user(request.user, public_id,
-                               ip_address=request.META.get("REMOTE_ADDR"))
+                               ip_address=client_ip(request))
 
 
 @require_GET
 @capability_required(Capability.MANAGE_CARTELLA)
 def cartella_schede_da_valutare(request: HttpRequest) -> HttpResponse:
     page = Paginator(schede_da_valutare(), 50).get_page(request.GET.get("pagina"))
+    audit_list(user=request.user, action="scheda.elenco", ip_address=client_ip(request),
+               filtro={"stato": SchedaAccesso.Stato.INOLTRATA}, righe=len(page.object_list),
+               pagina=page.number)
     return render(request, "cartella/schede_da_valutare.html", {"page": page})
 
 

@@ -23,17 +23,20 @@ def audit_log(
     obj: models.Model | None = None,
     payload: dict | None = None,
     ip_address: str | None = None,
+    object_type: str = "",
+    object_id: str = "",
 ) -> AuditEntry:
     """Record one action (namespaced code such as ``comune.creato``) in the current schema's
-    trail. Call it inside the transaction of the write it describes."""
-    object_id = ""
+    trail. Call it inside the transaction of the write it describes. ``object_type`` and
+    ``object_id`` name an object without loading it (a refused request for one), when no
+    ``obj`` is given."""
     if obj is not None:
         object_id = str(getattr(obj, "public_id", None) or obj.pk)
     return AuditEntry.objects.create(
         actor_id=getattr(actor, "pk", None) if actor is not None else None,
         actor_label=_actor_label(actor),
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
+        object_type=obj._meta.label_lower if obj is not None else object_type,
         object_id=object_id,
         ip_address=ip_address,
         payload=payload or {},

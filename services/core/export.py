@@ -43,6 +43,8 @@ class Exporter:
 
     filename: str = "export"
     csv_titles: bool = True
+    # Data rows written by the last to_xlsx / to_csv (headers not counted), for the audit.
+    rows_written: int = 0
 
     def tables(self) -> Iterable[Table]:
         """(sheet title, header, rows) for each sheet."""
@@ -55,6 +57,7 @@ class Exporter:
 
         wb = Workbook(write_only=True)
         bold = Font(bold=True)
+        self.rows_written = 0
         for title, header, rows in self.tables():
             ws = wb.create_sheet(title=str(title)[:31])
             cells = []
@@ -65,6 +68,7 @@ class Exporter:
             ws.append(cells)
             for row in rows:
                 ws.append([_xlsx_cell(ws, v) for v in row])
+                self.rows_written += 1
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()
@@ -72,6 +76,7 @@ class Exporter:
     def to_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        self.rows_written = 0
         tables = list(self.tables())
         for title, header, rows in tables:
             if self.csv_titles:
@@ -79,17 +84,26 @@ class Exporter:
             writer.writerow([neutralizza(str(h)) for h in header])
             for row in rows:
                 writer.writerow([_csv_cell(v) for v in row])
+                self.rows_written += 1
             if self.csv_titles or len(tables) > 1:
                 writer.writerow([])
         return "\ufeff" + out.getvalue()
 
-    def response(self, fmt: str = "xlsx") -> HttpResponse:
+    def response(self, fmt: str = "xlsx", *, actor: Any = None,
+                 filtro: dict | None = None) -> HttpResponse:
+        """The file as a download; with ``actor`` (an ``Actor``) one audit entry says who
+        downloaded what, with which filter and how many rows."""
         if fmt == "csv":
             resp = HttpResponse(self.to_csv(), content_type=CSV)
-            resp["Content-Disposition"] = f'attachment; filename="{self.filename}.csv"'
-            return resp
-        resp = HttpResponse(self.to_xlsx(), content_type=XLSX)
-        resp["Content-Disposition"] = f'attachment; filename="{self.filename}.xlsx"'
+        else:
+            fmt = "xlsx"
+            resp = HttpResponse(self.to_xlsx(), content_type=XLSX)
+        resp["Content-Disposition"] = f'attachment; filename="{self.filename}.{fmt}"'
+        if actor is not None:
+            from .letture import audit_export
+
+            audit_export(user=actor.user, ip_address=actor.ip_address, export=self.filename,
+                         formato=fmt, filtro=filtro or {}, righe=self.rows_written)
         return resp
 
 

@@ -10,6 +10,8 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from services.core.letture import AccessoNegato, audit_read
+
 from . import liquidabili
 from .liquidabili import Voce
 from .models import ZERO, Determina, Liquidazione
@@ -33,6 +35,46 @@ def get_determina(public_id: Any) -> Determina:
 
 def get_liquidazione(public_id: Any) -> Liquidazione:
     return _by_public_id(Liquidazione.objects.select_related("determina"), public_id)
+
+
+def _can_manage(user: Any) -> bool:
+    from tenants.roles import Capability, permission_name
+
+    return bool(user.is_authenticated
+                and user.has_perm(permission_name(Capability.MANAGE_DETERMINE)))
+
+
+def get_determina_for_user(user: Any, public_id: Any, *, ip_address: str | None,
+                           log_read: bool = True, pagina: str = "") -> Determina:
+    """A determina (its page lists the beneficiaries of the interventions it funds) for
+    someone who manages acts, or 404 (missing or not allowed look the same; the refusal is
+    audited by the middleware). The read is audited (``determina.letta``)."""
+    if not _can_manage(user):
+        raise AccessoNegato("determine.determina", public_id)
+    try:
+        determina = get_determina(public_id)
+    except Http404:
+        raise AccessoNegato("determine.determina", public_id) from None
+    if log_read:
+        audit_read(user=user, obj=determina, action="determina.letta", ip_address=ip_address,
+                   payload={"pagina": pagina} if pagina else None)
+    return determina
+
+
+def get_liquidazione_for_user(user: Any, public_id: Any, *, ip_address: str | None,
+                              log_read: bool = True) -> Liquidazione:
+    """An atto di liquidazione (who is paid, how much) for someone who manages acts, or
+    404; the read is audited (``liquidazione.letta``)."""
+    if not _can_manage(user):
+        raise AccessoNegato("determine.liquidazione", public_id)
+    try:
+        liquidazione = get_liquidazione(public_id)
+    except Http404:
+        raise AccessoNegato("determine.liquidazione", public_id) from None
+    if log_read:
+        audit_read(user=user, obj=liquidazione, action="liquidazione.letta",
+                   ip_address=ip_address)
+    return liquidazione
 
 
 def voci_da_liquidare(determina: Determina) -> list[tuple[Any, list[Voce]]]:

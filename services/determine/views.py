@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from services.core.errors import AmbitoError
-from services.core.web import actor_of, form_error
+from services.core.web import actor_of, client_ip, form_error
 from services.interventi.models import Intervento
 from services.interventi.selectors import totali_interventi_per_anno
 from tenants.permissions import capability_required
@@ -26,8 +26,8 @@ from . import services as s
 from .export import RiepilogoDetermineExporter
 from .models import ZERO, Determina, Liquidazione
 from .selectors import (
-    get_determina,
-    get_liquidazione,
+    get_determina_for_user,
+    get_liquidazione_for_user,
     riepilogo_per_anno,
     riepilogo_per_determina,
     riepilogo_per_servizio,
@@ -78,7 +78,7 @@ def determina_new(request: HttpRequest) -> HttpResponse:
 def determina_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     from services.interventi.services import importo_impegnato_su
 
-    determina = get_determina(public_id)
+    determina = get_determina_for_user(request.user, public_id, ip_address=client_ip(request))
     interventi = (Intervento.objects.filter(determina=determina)
                   .select_related("persona", "servizio").order_by("-proposto_il", "-id"))
     return render(request, "determine/determina_detail.html", {
@@ -112,7 +112,9 @@ def liquidazione_new(request: HttpRequest) -> HttpResponse:
                          .order_by("-esercizio", "-data_adozione", "-id")[:200])
         return render(request, "determine/liquidazione_scegli.html",
                       {"form": f.ScegliDeterminaForm(determine=determine)})
-    determina = get_determina(request.GET["determina"])
+    determina = get_determina_for_user(request.user, request.GET["determina"],
+                                       ip_address=client_ip(request), pagina="liquidazione",
+                                       log_read=request.method == "GET")
     gruppi = voci_da_liquidare(determina)
     voci = [v for _kind, vs in gruppi for v in vs]
     form = f.LiquidazioneForm(request.POST or None, voci=voci,
@@ -139,7 +141,9 @@ def liquidazione_new(request: HttpRequest) -> HttpResponse:
 
 @capability_required(M)
 def liquidazione_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    liquidazione = get_liquidazione(public_id)
+    liquidazione = get_liquidazione_for_user(request.user, public_id,
+                                             ip_address=client_ip(request),
+                                             log_read=request.method == "GET")
     form = f.AnnullaLiquidazioneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +166,8 @@ def liquidazione_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def determine_riepilogo(request: HttpRequest) -> HttpResponse:
     esercizio = _esercizio(request)
     if request.GET.get("formato") in ("xlsx", "csv"):
-        return RiepilogoDetermineExporter(esercizio).response(request.GET["formato"])
+        return RiepilogoDetermineExporter(esercizio).response(
+            request.GET["formato"], actor=actor_of(request), filtro={"esercizio": esercizio})
     per_determina = list(riepilogo_per_determina(esercizio))
     totali: dict[str, Any] = {
         k: sum((getattr(d, k) for d in per_determina), ZERO)

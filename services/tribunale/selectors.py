@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.core.audit import audit_log
+from services.core.letture import AccessoNegato
 from tenants.roles import Capability, permission_name
 
 from .models import Convocato, OperatoreProcedimento, Procedimento, Udienza
@@ -47,7 +47,7 @@ def get_procedimento_for_user(user: Any, public_id: Any, *,
     except (ValueError, TypeError, ValidationError):
         procedimento = None
     if procedimento is None:
-        raise Http404
+        raise AccessoNegato("tribunale.procedimento", public_id)
     audit_log(action="procedimento.letto", actor=user, obj=procedimento, ip_address=ip_address)
     return procedimento
 

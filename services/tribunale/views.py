@@ -24,9 +24,10 @@ from services.cartella.documenti import MAX_BYTES
 from services.cartella.models import Cartella
 from services.cartella.selectors import cartelle_visibili
 from services.core.errors import AmbitoError, NotFound
+from services.core.letture import audit_list
 from services.core.text import fold
 from services.core.upload import upload_limit
-from services.core.web import actor_of, form_error
+from services.core.web import actor_of, client_ip, form_error
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
@@ -57,7 +58,7 @@ MANAGE = Capability.MANAGE_TRIBUNALE
 
 def procedimento_for(request: HttpRequest, public_id: Any) -> Procedimento:
     return get_procedimento_for_user(request.user, public_id,
-                                     ip_address=request.META.get("REMOTE_ADDR"))
+                                     ip_address=client_ip(request))
 
 
 def detail_url(procedimento: Procedimento, sezione: str = "") -> str:
@@ -98,6 +99,9 @@ def tribunale_list(request: HttpRequest) -> HttpResponse:
         if data["stato"]:
             qs = qs.filter(stato=data["stato"])
     page = Paginator(qs.order_by("-ricevuto_il", "-id"), 50).get_page(request.GET.get("pagina"))
+    audit_list(user=request.user, action="procedimento.elenco", ip_address=client_ip(request),
+               filtro=form.cleaned_data if form.is_valid() else {},
+               righe=len(page.object_list), pagina=page.number)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "tribunale/procedimento_list.html",

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from services.core.letture import audit_export, audit_list
+from services.core.web import client_ip
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
@@ -50,6 +52,9 @@ def tribunale_udienze(request: HttpRequest) -> HttpResponse:
     primo = _mese(request.GET.get("mese"))
     ultimo = _fine_mese(primo)
     udienze = list(udienze_operatore(operatore_id, dal=primo, al=ultimo))
+    audit_list(user=user, action="udienza.calendario", ip_address=client_ip(request),
+               filtro={"operatore": operatore_id, "dal": primo, "al": ultimo},
+               righe=len(udienze))
     apribili = set(procedimenti_visibili(user).filter(
         pk__in={u.procedimento_id for u in udienze}).values_list("pk", flat=True))
     precedente = (primo - timedelta(days=1)).replace(day=1)
@@ -92,8 +97,11 @@ def _fold(line: str) -> str:
 @capability_required(Capability.VIEW_CARTELLA)
 def tribunale_udienze_ics(request: HttpRequest) -> HttpResponse:
     oggi = timezone.localdate()
-    udienze = udienze_operatore(int(request.user.pk or 0), dal=oggi - timedelta(days=30),
-                                al=oggi + timedelta(days=366))
+    dal, al = oggi - timedelta(days=30), oggi + timedelta(days=366)
+    udienze = list(udienze_operatore(int(request.user.pk or 0), dal=dal, al=al))
+    audit_export(user=request.user, ip_address=client_ip(request), export="udienze",
+                 formato="ics", filtro={"operatore": request.user.pk, "dal": dal, "al": al},
+                 righe=len(udienze))
     stamp = timezone.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     host = request.get_host().split(":")[0]
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ambito//Udienze//IT",

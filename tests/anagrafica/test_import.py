@@ -459,7 +459,10 @@ def test_social_worker_gets_403_and_uploads_nothing(cast, carica):
     assert client.get(NEW_URL).status_code == 403
     before = _stato(cast)
     assert carica(PRIMO, client=client).status_code == 403
-    assert _stato(cast) == before
+    # Nothing imported; the only new audit entry is the refused attempt itself.
+    assert _stato(cast) == {**before, "audit": before["audit"] + 1}
+    with tenant_context(cast.comune_a.ente):
+        assert AuditEntry.objects.latest("id").action == "accesso.negato"
 
 
 def test_operator_of_another_comune_gets_404(cast, carica):

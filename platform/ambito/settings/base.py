@@ -148,6 +148,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Refused attempts (403, an access helper's 404, an outsider on a tenant host) into the
+    # audit trail: outside the tenant fence, so it sees the fence's 404 too.
+    "services.core.middleware.RefusalAuditMiddleware",
     "tenants.middleware.MembershipMiddleware",
 ]
 
@@ -252,6 +255,12 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ALLOW_REGISTRATION = False
 ACCOUNT_ADAPTER = "tenants.adapters.AccountAdapter"
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks). The one
+# setting for the client address, of the audit trail and of allauth's sign-in throttling
+# alike (``services.core.clientip``; the account adapter uses it). Empty: REMOTE_ADDR.
+AMBITO_TRUSTED_PROXIES: list[str] = env.networks("AMBITO_TRUSTED_PROXIES")
+# allauth's own X-Forwarded-For counting stays off: its adapter asks the function above.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/5m/key",

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from services.anagrafica.selectors import get_persona_for_user, persona_search
+from services.anagrafica.selectors import get_persona_for_user, persona_search_for_user
 from services.core.errors import AmbitoError
 from services.core.text import fold
 from services.core.web import actor_of, client_ip, form_error
@@ -112,7 +112,9 @@ def intervento_new(request: HttpRequest) -> HttpResponse:
     else:
         q = request.GET.get("q", "")
         return render(request, "interventi/intervento_scegli_persona.html",
-                      {"q": q, "risultati": persona_search(q, limit=30) if q.strip() else []})
+                      {"q": q, "risultati": persona_search_for_user(
+                          request.user, q, ip_address=client_ip(request), limit=30,
+                          contesto="interventi")})
     initial: dict[str, Any] = {}
     if domanda is not None:
         initial = {"servizio": domanda.servizio.public_id,
