@@ -16,6 +16,9 @@ ALLOWED_HOSTS = env.listing("AMBITO_ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DO
 # One reverse proxy (nginx) in front: allauth takes the client address for login throttling
 # from X-Forwarded-For, not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.integer("AMBITO_TRUSTED_PROXY_COUNT", 1)
+# The Django admin is off in production unless asked for (it signs in through allauth with
+# the second factor either way).
+AMBITO_ADMIN_ENABLED = env.flag("AMBITO_ADMIN_ENABLED", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.flag("AMBITO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env.integer("AMBITO_HSTS_SECONDS", 60 * 60 * 24 * 365)

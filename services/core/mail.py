@@ -1,0 +1,182 @@
+"""Every e-mail the product sends goes through here: a row in the outbox of the current
+schema (``OutgoingMail``), written in the transaction of the action that asks for it, and
+one Celery task queued after commit with the schema name and the row's id.
+
+The task is idempotent: it locks the row, and a row already sent is never sent again, even
+if the task runs twice. An SMTP failure is recorded on the row (attempts, last error) and
+retried with exponential backoff; after the last attempt the row stays ``failed`` with its
+error, is logged at ERROR, and shows in the Django admin and on the platform's mail page.
+A request never waits for, nor fails because of, the mail server.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from django_tenants.utils import schema_context
+
+from .errors import ValidationFailed
+from .models import OutgoingMail
+from .queue import current_schema
+
+log = logging.getLogger(__name__)
+
+# Attempts in all: the first and the retries, waiting 1, 2, 4, 8, 16 minutes in between.
+MAX_ATTEMPTS = 6
+RETRY_BASE_SECONDS = 60
+# A row still queued this long after it was written lost its task (broker down at commit):
+# the periodic sweep queues it again.
+STALE_AFTER = timedelta(minutes=15)
+
+
+class MailNotSent(Exception):
+    """The mail server refused or could not be reached; the task retries."""
+
+
+def retry_countdown(attempts: int) -> int:
+    return int(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def mail_queue(
+    *,
+    to: str | Iterable[str],
+    subject: str,
+    body: str,
+    html_body: str = "",
+    kind: str = "",
+) -> list[OutgoingMail]:
+    """Queue one e-mail per recipient in the current schema's outbox; each is sent after
+    the surrounding transaction commits (at once when there is none)."""
+    recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))
+    recipients = [r.strip() for r in recipients if r and r.strip()]
+    for address in recipients:
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise ValidationFailed(
+                _("L'indirizzo email «%(email)s» non è valido.") % {"email": address},
+                field="to") from exc
+    schema_name = current_schema()
+    rows: list[OutgoingMail] = []
+    with transaction.atomic():
+        for address in recipients:
+            row = OutgoingMail.objects.create(
+                to=address, subject=" ".join(subject.splitlines()).strip()[:255], body=body,
+                html_body=html_body, kind=kind[:80])
+            rows.append(row)
+            # Robust: with the broker down the row stays queued (the sweep sends it later)
+            # and the action that asked for the mail still succeeds.
+            transaction.on_commit(
+                lambda pk=row.pk: mail_send.apply_async(
+                    args=[schema_name, pk], headers={"_schema_name": schema_name}),
+                robust=True,
+            )
+    return rows
+
+
+def mail_deliver(*, mail_id: int, final: bool = False) -> str:
+    """Send one outbox row of the current schema, at most once. Returns its status; raises
+    ``MailNotSent`` when the server failed and more attempts are left (``final`` False)."""
+    failure: Exception | None = None
+    with transaction.atomic():
+        row = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
+        if row is None:
+            log.warning("outgoing mail %s not found in schema %s", mail_id, current_schema())
+            return "missing"
+        if row.status == OutgoingMail.Status.SENT:
+            return row.status
+        message = EmailMultiAlternatives(row.subject, row.body, settings.DEFAULT_FROM_EMAIL,
+                                         [row.to])
+        if row.html_body:
+            message.attach_alternative(row.html_body, "text/html")
+        now = timezone.now()
+        row.attempts += 1
+        row.last_attempt_at = now
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as exc:
+            failure = exc
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            last = final or row.attempts >= MAX_ATTEMPTS
+            row.status = OutgoingMail.Status.FAILED if last else OutgoingMail.Status.QUEUED
+        else:
+            row.status = OutgoingMail.Status.SENT
+            row.sent_at = now
+            row.last_error = ""
+        row.save(update_fields=["attempts", "last_attempt_at", "status", "sent_at",
+                                "last_error"])
+    if failure is not None:
+        if row.status == OutgoingMail.Status.FAILED:
+            log.error("e-mail %s to %s in schema %s not sent after %s attempts: %s",
+                      row.pk, row.to, current_schema(), row.attempts, row.last_error)
+        else:
+            log.warning("e-mail %s to %s in schema %s not sent (attempt %s): %s",
+                        row.pk, row.to, current_schema(), row.attempts, row.last_error)
+            raise MailNotSent(row.last_error) from failure
+    return row.status
+
+
+def mail_requeue(*, mail_ids: Iterable[int]) -> int:
+    """Send failed (or stuck) rows of the current schema again, from a fresh count of
+    attempts: the platform admin's "send again"."""
+    schema_name = current_schema()
+    queued = 0
+    with transaction.atomic():
+        rows = list(OutgoingMail.objects.select_for_update()
+                    .filter(pk__in=list(mail_ids)).exclude(status=OutgoingMail.Status.SENT))
+        for row in rows:
+            row.status = OutgoingMail.Status.QUEUED
+            row.attempts = 0
+            row.save(update_fields=["status", "attempts"])
+            transaction.on_commit(
+                lambda pk=row.pk: mail_send.apply_async(
+                    args=[schema_name, pk], headers={"_schema_name": schema_name}),
+                robust=True,
+            )
+            queued += 1
+    return queued
+
+
+def stale_mail_ids() -> list[int]:
+    """Rows of the current schema still queued long after they were written or last tried."""
+    cutoff = timezone.now() - STALE_AFTER
+    qs = OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED, created_at__lt=cutoff)
+    qs = qs.exclude(last_attempt_at__gte=cutoff)
+    return list(qs.values_list("pk", flat=True)[:500])
+
+
+@shared_task(bind=True, name="services.core.tasks.mail_send", acks_late=True,
+             max_retries=MAX_ATTEMPTS - 1)
+def mail_send(self, schema_name: str, mail_id: int) -> str:  # type: ignore[no-untyped-def]
+    with schema_context(schema_name):
+        try:
+            return mail_deliver(mail_id=mail_id, final=self.request.retries >= self.max_retries)
+        except MailNotSent as exc:
+            raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries + 1)) from exc
+
+
+@shared_task(name="services.core.tasks.mail_sweep_all_tenants")
+def mail_sweep_all_tenants() -> int:
+    """Periodic: queue again the rows whose task was lost, in every schema."""
+    from tenants.selectors import active_schema_names
+
+    queued = 0
+    for schema_name in ["public", *active_schema_names()]:
+        with schema_context(schema_name):
+            for pk in stale_mail_ids():
+                mail_send.apply_async(args=[schema_name, pk],
+                                      headers={"_schema_name": schema_name})
+                queued += 1
+    return queued

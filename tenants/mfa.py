@@ -1,0 +1,80 @@
+"""Enforcing the second factor on every request, on every host.
+
+- A session whose user has a TOTP authenticator must have passed it: allauth's MFA stage
+  asks for it at sign-in; a session without that record (made before the user enrolled on
+  another device, or forged) is signed out.
+- A user who must have a second factor (``tenants.services.mfa.user_must_use_mfa``) and has
+  none is sent to TOTP enrolment and reaches nothing else but signing out, until enrolled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .services.mfa import session_passed_mfa, user_has_totp, user_must_use_mfa
+
+ALWAYS_OPEN = ("/static/", "/healthz", "/i18n/")
+
+
+def _enrolment_paths() -> tuple[str, ...]:
+    return (
+        reverse("mfa_activate_totp"),
+        reverse("account_reauthenticate"),
+        reverse("account_logout"),
+        # allauth shows the recovery codes right after TOTP is activated.
+        reverse("mfa_view_recovery_codes"),
+    )
+
+
+class MfaMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(ALWAYS_OPEN):
+            return self.get_response(request)
+        if session_passed_mfa(request):
+            return self.get_response(request)
+        if user_has_totp(user):  # type: ignore[arg-type]
+            # Signed in without the second factor the user has: not a valid session.
+            logout(request)
+            messages.warning(request, _("Accedi di nuovo: serve anche il codice dell'app "
+                                        "di autenticazione."))
+            return redirect_to_login(request.get_full_path())
+        if not user_must_use_mfa(user):  # type: ignore[arg-type]
+            return self.get_response(request)
+        if request.path in _enrolment_paths():
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return HttpResponseForbidden(_("Attiva il secondo fattore di autenticazione."))
+        messages.info(request, _("Il tuo ruolo consulta dati sensibili: per continuare attiva "
+                                 "il secondo fattore di autenticazione con un'app sul telefono "
+                                 "(es. FreeOTP, Google Authenticator)."))
+        target = reverse("mfa_activate_totp")
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+
+def record_enrolment(sender: object, request: HttpRequest | None = None, user: object = None,
+                     authenticator: object = None, **kwargs: object) -> None:
+    """Activating TOTP means entering a valid code: the session has now passed the second
+    factor, as if the user had signed in with it."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    if request is None or getattr(authenticator, "type", None) != Authenticator.Type.TOTP:
+        return
+    record_authentication(request, user, "mfa", id=getattr(authenticator, "pk", None),  # type: ignore[arg-type]
+                          type=Authenticator.Type.TOTP, enrolled=True)
