@@ -9,13 +9,6 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Enti e utenti")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self) -> None:
-        from allauth.mfa.signals import authenticator_added
-
-        from .mfa import record_enrolment
-
-        authenticator_added.connect(record_enrolment, dispatch_uid="tenants.mfa.enrolment")
-
 
 class AmbitoAdminConfig(admin_apps.AdminConfig):
     """The Django admin, signing in only through allauth (second factor included)."""

@@ -53,7 +53,10 @@ class MfaMiddleware:
         if not user_must_use_mfa(user):  # type: ignore[arg-type]
             return self.get_response(request)
         if request.path in _enrolment_paths():
-            return self.get_response(request)
+            response = self.get_response(request)
+            if request.method == "POST" and request.path == reverse("mfa_activate_totp"):
+                record_enrolment(request)
+            return response
         if request.path.startswith("/api/"):
             return HttpResponseForbidden(_("Attiva il secondo fattore di autenticazione."))
         messages.info(request, _("Il tuo ruolo consulta dati sensibili: per continuare attiva "
@@ -67,14 +70,17 @@ class MfaMiddleware:
         return redirect(target)
 
 
-def record_enrolment(sender: object, request: HttpRequest | None = None, user: object = None,
-                     authenticator: object = None, **kwargs: object) -> None:
-    """Activating TOTP means entering a valid code: the session has now passed the second
-    factor, as if the user had signed in with it."""
+def record_enrolment(request: HttpRequest) -> None:
+    """Activating TOTP means entering a valid code from the new authenticator: once it
+    exists, the session has passed the second factor, as if the user had signed in with
+    it."""
     from allauth.account.internal.flows.login import record_authentication
     from allauth.mfa.models import Authenticator
 
-    if request is None or getattr(authenticator, "type", None) != Authenticator.Type.TOTP:
+    user = request.user
+    if not user.is_authenticated:
         return
-    record_authentication(request, user, "mfa", id=getattr(authenticator, "pk", None),  # type: ignore[arg-type]
-                          type=Authenticator.Type.TOTP, enrolled=True)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None and not session_passed_mfa(request):
+        record_authentication(request, user, "mfa", id=totp.pk,  # type: ignore[arg-type]
+                              type=Authenticator.Type.TOTP, enrolled=True)

@@ -161,6 +161,14 @@ def stale_mail_ids() -> list[int]:
              max_retries=MAX_ATTEMPTS - 1)
 def mail_send(self, schema_name: str, mail_id: int) -> str:  # type: ignore[no-untyped-def]
     with schema_context(schema_name):
+        if self.request.is_eager:
+            # In-process (no broker configured): the attempts follow each other at once,
+            # until sent or failed for good; never an exception into the caller's request.
+            while True:
+                try:
+                    return mail_deliver(mail_id=mail_id)
+                except MailNotSent:
+                    continue
         try:
             return mail_deliver(mail_id=mail_id, final=self.request.retries >= self.max_retries)
         except MailNotSent as exc:
