@@ -64,8 +64,9 @@ def test_a_new_social_worker_is_sent_to_enrolment_and_reaches_nothing_else(
     wrong = client.post(ACTIVATE, {"code": "123456"})
     assert wrong.status_code == 200
     assert not Authenticator.objects.filter(user=user).exists()
-    from allauth.mfa import app_settings
     import time
+
+    from allauth.mfa import app_settings
 
     code = format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals after commit

@@ -13,7 +13,7 @@ from services.core.models import AuditEntry
 from tenants.models import Membership, User
 from tenants.roles import ROLE_CAPABILITIES, Capability, Role, permission_name
 from tenants.services.members import membership_grant, membership_revoke
-from tests.conftest import client_for, host, totp_code
+from tests.conftest import client_for, totp_code
 from tests.factories import PASSWORD
 from tests.test_auth import MFA_PAGE
 
@@ -163,8 +163,8 @@ def test_grant_change_and_revoke_are_in_the_entes_own_trail(cast, staff_sportell
 
 
 def test_a_membership_made_in_the_django_admin_goes_through_the_service(cast):
-    from tests.factories import person
     from tenants.services.members import user_create
+    from tests.factories import person
 
     p = person()
     user = user_create(email="da.admin@perugia.test", first_name=p.first_name,
@@ -195,8 +195,8 @@ def test_a_membership_made_in_the_django_admin_goes_through_the_service(cast):
 
 
 def test_the_django_admin_refuses_a_role_the_ente_cannot_have(cast):
-    from tests.factories import person
     from tenants.services.members import user_create
+    from tests.factories import person
 
     p = person()
     user = user_create(email="ruolo.sbagliato@perugia.test", first_name=p.first_name,

@@ -15,6 +15,7 @@ import logging
 import smtplib
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
@@ -24,7 +25,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
 from django_tenants.utils import schema_context
 
 from .errors import ValidationFailed
@@ -78,12 +78,12 @@ def mail_queue(
             rows.append(row)
             # Robust: with the broker down the row stays queued (the sweep sends it later)
             # and the action that asked for the mail still succeeds.
-            transaction.on_commit(
-                lambda pk=row.pk: mail_send.apply_async(
-                    args=[schema_name, pk], headers={"_schema_name": schema_name}),
-                robust=True,
-            )
+            transaction.on_commit(partial(_dispatch, schema_name, row.pk), robust=True)
     return rows
+
+
+def _dispatch(schema_name: str, mail_id: int) -> None:
+    mail_send.apply_async(args=[schema_name, mail_id], headers={"_schema_name": schema_name})
 
 
 def mail_deliver(*, mail_id: int, final: bool = False) -> str:
@@ -140,11 +140,7 @@ def mail_requeue(*, mail_ids: Iterable[int]) -> int:
             row.status = OutgoingMail.Status.QUEUED
             row.attempts = 0
             row.save(update_fields=["status", "attempts"])
-            transaction.on_commit(
-                lambda pk=row.pk: mail_send.apply_async(
-                    args=[schema_name, pk], headers={"_schema_name": schema_name}),
-                robust=True,
-            )
+            transaction.on_commit(partial(_dispatch, schema_name, row.pk), robust=True)
             queued += 1
     return queued
 
@@ -184,7 +180,6 @@ def mail_sweep_all_tenants() -> int:
     for schema_name in ["public", *active_schema_names()]:
         with schema_context(schema_name):
             for pk in stale_mail_ids():
-                mail_send.apply_async(args=[schema_name, pk],
-                                      headers={"_schema_name": schema_name})
+                _dispatch(schema_name, pk)
                 queued += 1
     return queued

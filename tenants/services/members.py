@@ -11,8 +11,8 @@ from django_tenants.utils import tenant_context
 
 from services.core.audit import audit_log
 from services.core.codice_fiscale import normalize_codice_fiscale
-from services.core.queue import current_schema
 from services.core.errors import AlreadyExists, NotFound, ValidationFailed
+from services.core.queue import current_schema
 
 from ..models import Ente, Membership, User
 from ..roles import ROLE_TENANT_TYPES, Role
