@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.registry, name="platform_registry"),
     path("comuni/nuovo/", views.comune_new, name="platform_comune_new"),
     path("elaborazioni/", views.jobs, name="platform_jobs"),
+    path("posta/", views.mail, name="platform_mail"),
 ]

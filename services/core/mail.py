@@ -183,3 +183,27 @@ def mail_sweep_all_tenants() -> int:
                 _dispatch(schema_name, pk)
                 queued += 1
     return queued
+
+
+def mail_problems(*, limit_per_schema: int = 100) -> list[dict]:
+    """For the platform's mail page: the rows not sent (failed, or queued past
+    ``STALE_AFTER``) of every schema, newest first. Only what the page shows leaves each
+    schema (no body)."""
+    from tenants.selectors import active_schema_names
+
+    cutoff = timezone.now() - STALE_AFTER
+    problems: list[dict] = []
+    for schema_name in ["public", *active_schema_names()]:
+        with schema_context(schema_name):
+            rows = (OutgoingMail.objects
+                    .exclude(status=OutgoingMail.Status.SENT)
+                    .exclude(status=OutgoingMail.Status.QUEUED, created_at__gte=cutoff)
+                    .order_by("-created_at")[:limit_per_schema])
+            problems.extend(
+                {"schema": schema_name, "created_at": r.created_at, "to": r.to,
+                 "subject": r.subject, "kind": r.kind, "status": r.get_status_display(),
+                 "failed": r.status == OutgoingMail.Status.FAILED, "attempts": r.attempts,
+                 "last_error": r.last_error}
+                for r in rows)
+    problems.sort(key=lambda p: p["created_at"], reverse=True)
+    return problems

@@ -136,3 +136,21 @@ def test_the_failed_mails_show_in_the_admin(cast):
     assert "Oggetto visibile" in page.content.decode()
     assert "boom" in page.content.decode()
     assert row.pk
+
+
+def test_the_platform_page_lists_failures_of_every_schema(cast):
+    from tests.conftest import client_for
+
+    with tenant_context(cast.comune_a.ente):
+        OutgoingMail.objects.create(to="d@comune.test", subject="Fallita a Perugia", body="b",
+                                    status=OutgoingMail.Status.FAILED, attempts=6,
+                                    last_error="SMTPRecipientsRefused: no")
+        OutgoingMail.objects.create(to="e@comune.test", subject="Appena in coda", body="b")
+    page = client_for(cast.superuser).get("/piattaforma/posta/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Fallita a Perugia" in content
+    assert cast.comune_a.ente.schema_name in content
+    assert "SMTPRecipientsRefused" in content
+    assert "Appena in coda" not in content  # queued a moment ago: not a problem yet
+    assert client_for(cast.by_role["dirigente"]).get("/piattaforma/posta/").status_code == 404
