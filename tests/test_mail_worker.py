@@ -31,7 +31,8 @@ def test_the_worker_sends_an_outbox_row_once(worker):  # noqa: F811
                 break
             time.sleep(0.3)
         assert worker.poll() is None, "the worker died"
-        assert sent is not None and sent.status == OutgoingMail.Status.SENT
+        assert sent is not None
+        assert sent.status == OutgoingMail.Status.SENT
         time.sleep(1.5)  # let the second task run too
         with schema_context(schema_a):
             again = OutgoingMail.objects.get(pk=row.pk)
