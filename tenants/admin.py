@@ -20,6 +20,11 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Deleting would drop the memberships with no trail: a user leaves by being made
+        # inactive (and their memberships revoked through the services).
+        return False
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Tenants are created and moved through provisioning services (schema + rows together)."""

@@ -153,3 +153,24 @@ def test_platform_staff_need_it_too(cast):
     assert user_must_use_mfa(cast.superuser)
     client = Client(HTTP_HOST="localhost")
     assert _login(client, cast.superuser.email, PASSWORD)["Location"] == MFA_PAGE
+
+
+def test_the_dirigente_extends_it_from_the_operators_page(cast):
+    ente = cast.comune_a.ente
+    client = client_for(cast.by_role["dirigente"], ente)
+    page = client.get("/ente/operatori/")
+    assert 'id="mfa-form"' in page.content.decode()
+    response = client.post("/ente/secondo-fattore/", {"obbligatoria": "1"})
+    assert response.status_code == 302
+    ente.refresh_from_db()
+    assert ente.mfa_obbligatoria
+    with tenant_context(ente):
+        entry = AuditEntry.objects.get(action="ente.secondo_fattore_obbligatorio")
+    assert entry.actor_label == cast.by_role["dirigente"].email
+    # Who does not manage the ente's people cannot.
+    assert client_for(cast.by_role["assistente_sociale"], ente).post(
+        "/ente/secondo-fattore/", {"obbligatoria": "0"}).status_code == 403
+    assert client_for(cast.outsider, ente).post(
+        "/ente/secondo-fattore/", {"obbligatoria": "0"}).status_code == 404
+    ente.refresh_from_db()
+    assert ente.mfa_obbligatoria
