@@ -50,13 +50,15 @@ class MfaMiddleware:
             messages.warning(request, _("Accedi di nuovo: serve anche il codice dell'app "
                                         "di autenticazione."))
             return redirect_to_login(request.get_full_path())
+        if request.method == "POST" and request.path == reverse("mfa_activate_totp"):
+            # No authenticator before this request: one made now was made with a valid code.
+            response = self.get_response(request)
+            record_enrolment(request)
+            return response
         if not user_must_use_mfa(user):  # type: ignore[arg-type]
             return self.get_response(request)
         if request.path in _enrolment_paths():
-            response = self.get_response(request)
-            if request.method == "POST" and request.path == reverse("mfa_activate_totp"):
-                record_enrolment(request)
-            return response
+            return self.get_response(request)
         if request.path.startswith("/api/"):
             return HttpResponseForbidden(_("Attiva il secondo fattore di autenticazione."))
         messages.info(request, _("Il tuo ruolo consulta dati sensibili: per continuare attiva "

@@ -174,3 +174,24 @@ def test_the_dirigente_extends_it_from_the_operators_page(cast):
         "/ente/secondo-fattore/", {"obbligatoria": "0"}).status_code == 404
     ente.refresh_from_db()
     assert ente.mfa_obbligatoria
+
+
+def test_who_turns_it_on_freely_stays_signed_in(cast, django_capture_on_commit_callbacks):
+    import time
+
+    from allauth.mfa import app_settings
+
+    user = cast.by_role["operatore_sportello"]
+    client = Client(HTTP_HOST=host(cast.comune_a.ente))
+    _login(client, user.email, PASSWORD)
+    asked = client.get(ACTIVATE)
+    client.post(asked["Location"], {"password": PASSWORD})
+    client.get(ACTIVATE)
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(ACTIVATE, {"code": code}).status_code == 302
+    assert client.get("/").status_code == 200
+    # Next time, the code is asked at sign-in.
+    fresh = Client(HTTP_HOST=host(cast.comune_a.ente))
+    assert _login(fresh, user.email, PASSWORD)["Location"] == MFA_PAGE
