@@ -41,9 +41,7 @@ class EnteAdmin(ReadOnlyAdmin):
     list_display = ["name", "type", "schema_name", "slug", "is_template", "is_active",
                     "mfa_obbligatoria"]
     list_filter = ["type", "is_template", "is_active", "mfa_obbligatoria"]
-    readonly_fields = ["schema_name", "type", "slug", "is_template", "is_active"]
-    fields = ["name", "type", "schema_name", "slug", "is_template", "is_active",
-              "mfa_obbligatoria"]
+    readonly_fields = ["schema_name", "type", "slug", "is_template"]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         """The second-factor setting goes through its service (audited in the ente's own

@@ -207,3 +207,15 @@ def test_the_django_admin_refuses_a_role_the_ente_cannot_have(cast):
     assert response.status_code == 200
     assert "non si può assegnare" in response.content.decode()
     assert not Membership.objects.filter(user=user).exists()
+
+
+def test_the_ente_setting_changed_in_the_django_admin_is_audited_in_the_ente(cast):
+    ente = cast.comune_b.ente
+    response = client_for(cast.superuser).post(f"/admin/tenants/ente/{ente.pk}/change/", {
+        "name": ente.name, "is_active": "on", "mfa_obbligatoria": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ente.refresh_from_db()
+    assert ente.mfa_obbligatoria
+    with tenant_context(ente):
+        entry = AuditEntry.objects.get(action="ente.secondo_fattore_obbligatorio")
+    assert entry.actor_label == cast.superuser.email
