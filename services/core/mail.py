@@ -39,6 +39,8 @@ RETRY_BASE_SECONDS = 60
 # A row still queued this long after it was written lost its task (broker down at commit):
 # the periodic sweep queues it again.
 STALE_AFTER = timedelta(minutes=15)
+# Sent mails (password-reset links among them) are kept this long, then deleted by the sweep.
+SENT_KEPT_FOR = timedelta(days=30)
 
 
 class MailNotSent(Exception):
@@ -145,6 +147,14 @@ def mail_requeue(*, mail_ids: Iterable[int]) -> int:
     return queued
 
 
+def mail_purge_sent() -> int:
+    """Delete the rows of the current schema sent more than ``SENT_KEPT_FOR`` ago."""
+    cutoff = timezone.now() - SENT_KEPT_FOR
+    deleted, _by_model = OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.SENT, sent_at__lt=cutoff).delete()
+    return deleted
+
+
 def stale_mail_ids() -> list[int]:
     """Rows of the current schema still queued long after they were written or last tried."""
     cutoff = timezone.now() - STALE_AFTER
@@ -173,12 +183,14 @@ def mail_send(self, schema_name: str, mail_id: int) -> str:  # type: ignore[no-u
 
 @shared_task(name="services.core.tasks.mail_sweep_all_tenants")
 def mail_sweep_all_tenants() -> int:
-    """Periodic: queue again the rows whose task was lost, in every schema."""
+    """Periodic, in every schema: queue again the rows whose task was lost, and delete the
+    rows sent long ago."""
     from tenants.selectors import active_schema_names
 
     queued = 0
     for schema_name in ["public", *active_schema_names()]:
         with schema_context(schema_name):
+            mail_purge_sent()
             for pk in stale_mail_ids():
                 _dispatch(schema_name, pk)
                 queued += 1

@@ -154,3 +154,28 @@ def test_the_platform_page_lists_failures_of_every_schema(cast):
     assert "SMTPRecipientsRefused" in content
     assert "Appena in coda" not in content  # queued a moment ago: not a problem yet
     assert client_for(cast.by_role["dirigente"]).get("/piattaforma/posta/").status_code == 404
+
+
+def test_the_sweep_requeues_lost_rows_and_forgets_old_sent_ones(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from services.core.mail import mail_sweep_all_tenants
+
+    now = timezone.now()
+    with tenant_context(cast.comune_a.ente):
+        lost = OutgoingMail.objects.create(to="f@comune.test", subject="Persa", body="b")
+        OutgoingMail.objects.filter(pk=lost.pk).update(created_at=now - timedelta(hours=1))
+        old = OutgoingMail.objects.create(to="g@comune.test", subject="Vecchia", body="b",
+                                          status=OutgoingMail.Status.SENT,
+                                          sent_at=now - timedelta(days=40))
+        recent = OutgoingMail.objects.create(to="h@comune.test", subject="Recente", body="b",
+                                             status=OutgoingMail.Status.SENT, sent_at=now)
+    assert mail_sweep_all_tenants.apply().get() == 1
+    with tenant_context(cast.comune_a.ente):
+        lost.refresh_from_db()
+        assert lost.status == OutgoingMail.Status.SENT
+        assert not OutgoingMail.objects.filter(pk=old.pk).exists()
+        assert OutgoingMail.objects.filter(pk=recent.pk).exists()
+    assert [m.subject for m in mail.outbox] == ["Persa"]
