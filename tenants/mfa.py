@@ -61,9 +61,9 @@ class MfaMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return HttpResponseForbidden(_("Attiva il secondo fattore di autenticazione."))
-        messages.info(request, _("Il tuo ruolo consulta dati sensibili: per continuare attiva "
-                                 "il secondo fattore di autenticazione con un'app sul telefono "
-                                 "(es. FreeOTP, Google Authenticator)."))
+        messages.info(request, _("Per il tuo account il secondo fattore di autenticazione è "
+                                 "obbligatorio: per continuare attivalo con un'app sul "
+                                 "telefono (es. FreeOTP, Google Authenticator)."))
         target = reverse("mfa_activate_totp")
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
