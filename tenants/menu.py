@@ -46,6 +46,8 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                              capability="platform_admin", icon="it-plus-circle"),
                     MenuItem(_("Elaborazioni"), "platform_jobs",
                              capability="platform_admin", icon="it-clock"),
+                    MenuItem(_("E-mail non inviate"), "platform_mail",
+                             capability="platform_admin", icon="it-mail"),
                     MenuItem(_("Catalogo dei servizi"), "catalogo_admin",
                              capability="platform_admin", icon="it-list"),
                 ],

@@ -121,6 +121,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# Capabilities that read case files (special-category data, GDPR art. 9): whoever holds one
+# of them in any ente must sign in with a second factor (TOTP). An ente may extend the
+# obligation to every role it has (``Ente.mfa_obbligatoria``).
+CASE_FILE_CAPABILITIES: frozenset[str] = frozenset(
+    {C.VIEW_CARTELLA, C.VIEW_ALL_CARTELLE, C.MANAGE_CARTELLA, C.WRITE_DIARIO}
+)
+
+
+def role_requires_mfa(role: str) -> bool:
+    return bool(capabilities_for(role) & CASE_FILE_CAPABILITIES)
+
+
+def roles_requiring_mfa() -> list[str]:
+    return [r.value for r in Role if role_requires_mfa(r.value)]
+
+
 def capabilities_for(role: str) -> frozenset[str]:
     return ROLE_CAPABILITIES.get(role, frozenset())
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from services.core.models import AuditEntry
 
@@ -35,6 +38,21 @@ def ente_members(request: HttpRequest) -> HttpResponse:
         .order_by("-is_active", "user__last_name", "user__first_name")
     )
     return render(request, "tenants/ente_members.html", {"members": members})
+
+
+@require_POST
+@capability_required(Capability.MANAGE_MEMBERS)
+def ente_mfa(request: HttpRequest) -> HttpResponse:
+    """Extend the second factor to every role of the ente, or stop extending it."""
+    from .services.mfa import ente_set_mfa_obbligatoria
+
+    obbligatoria = request.POST.get("obbligatoria") == "1"
+    ente_set_mfa_obbligatoria(ente=request.tenant, obbligatoria=obbligatoria,  # type: ignore[attr-defined]
+                              actor=request.user)
+    messages.success(request, _("Secondo fattore obbligatorio per tutti gli operatori.")
+                     if obbligatoria else
+                     _("Secondo fattore obbligatorio solo per chi consulta le cartelle."))
+    return redirect("ente_members")
 
 
 @capability_required(Capability.VIEW_AUDIT)

@@ -94,3 +94,44 @@ class Contatore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chiave}/{self.anno}: {self.valore}"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail the product sends, in the schema of whoever asked for it: written in the
+    transaction of the action, sent after commit by one Celery task
+    (``services.core.mail``). A row already sent is never sent again; a failure stays
+    here with its error."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In coda")
+        SENT = "sent", _("Inviata")
+        FAILED = "failed", _("Non inviata")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True, db_index=True)
+    to = models.EmailField(_("destinatario"))
+    subject = models.CharField(_("oggetto"), max_length=255)
+    body = models.TextField(_("testo"))
+    html_body = models.TextField(_("testo HTML"), blank=True)
+    # What asked for it (``account/email/password_reset_key``, ``tribunale.notifica``).
+    kind = models.CharField(_("tipo"), max_length=80, blank=True)
+    status = models.CharField(_("stato"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+    last_attempt_at = models.DateTimeField(_("ultimo tentativo"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("e-mail in uscita")
+        verbose_name_plural = _("e-mail in uscita")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outgoing_mail_sent_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -8,6 +8,7 @@ from celery import shared_task
 from django_tenants.utils import schema_context
 
 from .audit import audit_seal
+from .mail import mail_send, mail_sweep_all_tenants  # noqa: F401 - registered with the worker
 
 log = logging.getLogger(__name__)
 

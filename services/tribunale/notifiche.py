@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from services.core.queue import enqueue_on_commit
+from services.core.mail import mail_queue
 from services.pai.services.approvazioni import comune_url, notifica_create
 
 from .models import Procedimento, Udienza
@@ -26,14 +26,29 @@ def notifica_operatori(*, user_ids: Iterable[int], testo: str, link: str,
     """One inbox line per operator (duplicates removed); the e-mails go after commit. With
     ``con_link`` only those operators get the link (the others could not open it); the
     others get ``link_altri`` (a page they may open), if any."""
-    from .tasks import invia_email_notifiche
+    from tenants.models import User
 
     ids: list[int] = []
+    notifiche = []
     for user_id in dict.fromkeys(user_ids):
         proprio = link if con_link is None or user_id in con_link else link_altri
-        ids.append(notifica_create(destinatario_id=user_id, testo=testo, link=proprio).pk)
-    if ids and email_attive():
-        enqueue_on_commit(invia_email_notifiche, ids, oggetto)
+        notifica = notifica_create(destinatario_id=user_id, testo=testo, link=proprio)
+        notifiche.append(notifica)
+        ids.append(notifica.pk)
+    if notifiche and email_attive():
+        # Through the kernel's outbox: sent after commit, at most once, retried.
+        sito = indirizzo_sito()
+        indirizzi = dict(User.objects.filter(pk__in=[n.destinatario_id for n in notifiche],
+                                             is_active=True).exclude(email="")
+                         .values_list("pk", "email"))
+        for notifica in notifiche:
+            email = indirizzi.get(notifica.destinatario_id)
+            if not email:
+                continue
+            corpo = notifica.testo
+            if notifica.link:
+                corpo += "\n\n" + _("Apri: %(url)s") % {"url": f"{sito}{notifica.link}"}
+            mail_queue(to=email, subject=oggetto, body=corpo, kind="tribunale.notifica")
     return ids
 
 

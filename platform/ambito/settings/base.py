@@ -48,7 +48,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "tenants.apps.AmbitoAdminConfig",  # django.contrib.admin, signing in through allauth
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
@@ -152,6 +152,9 @@ MIDDLEWARE = [
     # audit trail: outside the tenant fence, so it sees the fence's 404 too.
     "services.core.middleware.RefusalAuditMiddleware",
     "tenants.middleware.MembershipMiddleware",
+    # After the fence: a user who must have a second factor and has none reaches only the
+    # TOTP enrolment; a session that skipped the user's second factor is signed out.
+    "tenants.mfa.MfaMiddleware",
 ]
 
 # Uploads: the largest request body accepted, refused (413) from its declared length before
@@ -228,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services.core.tasks.audit_seal_all_tenants",
         "schedule": 60 * 60,
     },
+    "mail-sweep-every-schema": {
+        "task": "services.core.tasks.mail_sweep_all_tenants",
+        "schedule": 10 * 60,
+    },
     "statistiche-refresh-every-zona": {
         "task": "zone.statistiche.tasks.refresh_all_zone",
         "schedule": crontab(hour=2, minute=30),
@@ -261,14 +268,32 @@ ACCOUNT_ADAPTER = "tenants.adapters.AccountAdapter"
 AMBITO_TRUSTED_PROXIES: list[str] = env.networks("AMBITO_TRUSTED_PROXIES")
 # allauth's own X-Forwarded-For counting stays off: its adapter asks the function above.
 ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# Every sign-in path goes through allauth (the Django admin's included, see
+# tenants/admin_site.py), so these limits cover all of them.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Wrong passwords. The "key" is the account AND the address it is tried from
+    # (tenants.adapters.AccountAdapter): five failures from one address stop that address
+    # for that account for 5 minutes, while the owner elsewhere still signs in. An address
+    # is stopped after 30 failures in 5 minutes whatever the accounts (an office behind one
+    # NAT keeps room for its people's typos). Wrong second-factor codes count here too,
+    # per account (allauth's "mfa-auth-user-<id>" key): the password is already known then.
+    "login_failed": "30/5m/ip,5/5m/key",
+    # The ceiling per account from all addresses together, against password spraying from
+    # many addresses: 50 failures in an hour; reaching it stops the account for everyone
+    # until the hour has passed (or the owner resets the password).
+    "login_failed_account": "50/h/key",
     "reset_password": "5/m/ip,3/m/key",
 }
 ACCOUNT_SESSION_REMEMBER = False
+MFA_ADAPTER = "tenants.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ambito"
+# Codes of the previous and the next 30-second step are accepted too (clock skew between
+# the server and the phone, RFC 6238 section 5.2); each code still works only once.
+MFA_TOTP_TOLERANCE = 1
+# The Django admin (platform staff, public host). Off in production unless set.
+AMBITO_ADMIN_ENABLED = env.flag("AMBITO_ADMIN_ENABLED", True)
 SESSION_COOKIE_DOMAIN = env.get("AMBITO_SESSION_COOKIE_DOMAIN") or None
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -307,6 +332,9 @@ MEDIA_ROOT = Path(env.get("AMBITO_MEDIA_ROOT", str(REPO_ROOT / "media")))
 # --- email --------------------------------------------------------------------------------
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get("AMBITO_DEFAULT_FROM_EMAIL", "ambito@localhost")
+# Every e-mail goes through the outbox and one Celery task (services/core/mail.py); a mail
+# server that does not answer fails the attempt after this many seconds, never a request.
+EMAIL_TIMEOUT = env.integer("AMBITO_EMAIL_TIMEOUT", 20)
 # Notifications in the inbox are also e-mailed to operators who have an address.
 AMBITO_EMAIL_NOTIFICHE = env.flag("AMBITO_EMAIL_NOTIFICHE", True)
 
