@@ -10,7 +10,9 @@ they are append-only).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -54,6 +56,15 @@ END $$;
 """
 
 
+def _psql() -> str:
+    """The system's psql (scripts/lib.sh may run PostgreSQL from its bindir, off the PATH)."""
+    found = shutil.which("psql") or next(
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"), reverse=True)),
+        None)
+    assert found, "psql is required (the deploy step runs deploy/postgresql/audit.sql with it)"
+    return found
+
+
 def _dsn(**extra) -> dict:
     db = connection.settings_dict
     return {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432,
@@ -69,7 +80,7 @@ def app_role(django_db_setup, django_db_blocker):
                            .replace("{password}", APP_PASSWORD))
         dsn = _dsn()
         subprocess.run(  # noqa: S603
-            ["psql", "-q", "-h", str(dsn["host"]), "-p", str(dsn["port"]),
+            [_psql(), "-q", "-h", str(dsn["host"]), "-p", str(dsn["port"]),
              "-U", connection.settings_dict["USER"], "-d", dsn["dbname"],
              "-v", f"app_role={APP_ROLE}", "-f", str(SQL_FILE)],
             check=True, capture_output=True, text=True)
