@@ -233,3 +233,31 @@ def test_other_roles_cannot_run_a_check(cast):
     assert client.post("/ente/registro/integrita/verifica/").status_code == 403
     with schema_context(cast.comune_a.ente.schema_name):
         assert not AuditVerification.objects.exists()
+
+
+def test_scheduled_jobs_cover_the_platform_and_every_tenant(cast):
+    from django.conf import settings
+
+    from services.core.tasks import audit_seal_all_tenants, audit_verify_all_tenants
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"services.core.tasks.audit_seal_all_tenants",
+            "services.core.tasks.audit_verify_all_tenants"} <= tasks
+    audit_log(action="prova.pubblico")  # the platform's own trail, in public
+    audit_seal_all_tenants.apply().get()
+    assert not AuditEntry.objects.filter(sealed_in__isnull=True).exists()
+    audit_verify_all_tenants.apply().get()
+    for schema in ("public", cast.comune_a.ente.schema_name, cast.zona.ente.schema_name):
+        with schema_context(schema):
+            verification = AuditVerification.objects.get(requested_by_label="sistema")
+            assert verification.outcome == AuditVerification.Outcome.INTACT, verification.problems
+
+
+def test_audit_db_roles_command_is_idempotent(cast, capsys):
+    from django.core.management import call_command
+
+    call_command("audit_db_roles")
+    call_command("audit_db_roles")
+    assert "protetto in ogni schema" in capsys.readouterr().out
+    with schema_context(cast.comune_a.ente.schema_name):
+        assert "protezione" not in _kinds(audit_verify())
