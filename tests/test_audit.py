@@ -228,6 +228,14 @@ def test_dirigente_runs_a_check_now(cast, django_capture_on_commit_callbacks):
     assert "hx-get" not in status.content.decode()  # finished: no more polling
 
 
+def test_page_warns_when_no_check_ran_lately(cast):
+    client = client_for(cast.by_role["dirigente"], cast.comune_a.ente)
+    assert 'id="audit-stale"' in client.get("/ente/registro/integrita/").content.decode()
+    with schema_context(cast.comune_a.ente.schema_name):
+        audit_verification_run()
+    assert 'id="audit-stale"' not in client.get("/ente/registro/integrita/").content.decode()
+
+
 def test_other_roles_cannot_run_a_check(cast):
     client = client_for(cast.by_role["assistente_sociale"], cast.comune_a.ente)
     assert client.post("/ente/registro/integrita/verifica/").status_code == 403

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,9 +24,13 @@ from .web import client_ip
 def audit_integrity(request: HttpRequest) -> HttpResponse:
     verifications = list(AuditVerification.objects.order_by("-requested_at", "-id")[:20])
     finished = [v for v in verifications if v.is_finished]
+    last = finished[0] if finished else None
+    # The schedule checks nightly: an older last check means the schedule stopped.
+    stale = last is None or (last.finished_at or last.requested_at) < timezone.now() - timedelta(days=2)
     return render(request, "core/audit_integrity.html", {
+        "stale": stale,
         "verifications": verifications,
-        "last": finished[0] if finished else None,
+        "last": last,
         "running": next((v for v in verifications if not v.is_finished), None),
         "seals": AuditSeal.objects.order_by("-id")[:20],
         "seal_total": AuditSeal.objects.count(),
