@@ -85,6 +85,7 @@ class AuditAnchor(models.Model):
     path). A seal deleted with its entries, or a truncated trail, leaves an anchor that no
     longer matches. Append-only like the trail, and owned by the same role."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(auto_now_add=True)
     schema_name = models.CharField(max_length=63)
     seal_id = models.BigIntegerField()
