@@ -16,11 +16,15 @@ say "database: ${DATABASE_URL}"
 "$PY" "$ROOT/manage.py" demo_data --port "$PORT"
 
 WORKER_PID=""
+BEAT_PID=""
 if [ -n "${REDIS_URL:-}" ]; then
-  say "Redis: $REDIS_URL — avvio un worker Celery"
+  say "Redis: $REDIS_URL — avvio un worker Celery e Celery beat (sigilli e verifiche del registro)"
   (cd "$ROOT" && "$VENV/bin/celery" -A ambito worker --loglevel=warning --concurrency=2) &
   WORKER_PID=$!
-  trap '[ -n "$WORKER_PID" ] && kill "$WORKER_PID" 2>/dev/null' EXIT
+  (cd "$ROOT" && "$VENV/bin/celery" -A ambito beat --loglevel=warning \
+    --pidfile="$DATA/celerybeat.pid") &
+  BEAT_PID=$!
+  trap 'for p in $WORKER_PID $BEAT_PID; do kill "$p" 2>/dev/null; done' EXIT
 else
   say "REDIS_URL non impostato: le elaborazioni in background girano nel processo web"
 fi

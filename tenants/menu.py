@@ -234,6 +234,8 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                          icon="it-user"),
                 MenuItem(_("Registro attività"), "ente_audit", capability="view_audit",
                          icon="it-list"),
+                MenuItem(_("Integrità del registro"), "audit_integrity",
+                         capability="verify_audit", icon="it-check-circle"),
             ],
         ),
         account,

@@ -27,6 +27,7 @@ class Role(models.TextChoices):
 class Capability(models.TextChoices):
     VIEW_HOME = "view_home", _("Vedere la pagina iniziale dell'ente")
     VIEW_AUDIT = "view_audit", _("Consultare il registro attività")
+    VERIFY_AUDIT = "verify_audit", _("Verificare l'integrità del registro attività")
     MANAGE_MEMBERS = "manage_members", _("Gestire le abilitazioni degli operatori")
     # Case work (anagrafica, segretariato, cartella): used by the services apps.
     VIEW_ANAGRAFICA = "view_anagrafica", _("Consultare l'anagrafica")
@@ -96,6 +97,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _CASE_WORK
         | {
             C.VIEW_AUDIT,
+            C.VERIFY_AUDIT,
             C.MANAGE_MEMBERS,
             C.IMPORT_ANAGRAFE,
             C.MERGE_PERSONE,

@@ -227,9 +227,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Rome"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # AMBITO_AUDIT_SEAL_SECONDS: the beat test shortens it; production keeps the hour.
     "audit-seal-every-comune": {
         "task": "services.core.tasks.audit_seal_all_tenants",
-        "schedule": 60 * 60,
+        "schedule": env.integer("AMBITO_AUDIT_SEAL_SECONDS", 3600),
+    },
+    "audit-verify-every-comune": {
+        "task": "services.core.tasks.audit_verify_all_tenants",
+        "schedule": crontab(hour=3, minute=15),
     },
     "mail-sweep-every-schema": {
         "task": "services.core.tasks.mail_sweep_all_tenants",

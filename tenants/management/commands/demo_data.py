@@ -14,6 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         platform_bootstrap()
         summary = demo_seed()
+        # Seal every trail once now: without Redis there is no beat to do it.
+        from services.core.tasks import audit_seal_all_tenants
+
+        audit_seal_all_tenants.delay()
         base = settings.BASE_DOMAIN
         port = "" if o["port"] in ("80", "") else f":{o['port']}"
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
