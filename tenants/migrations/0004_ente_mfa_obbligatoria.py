@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0002_extensions'),
+        ('tenants', '0003_job_heartbeat'),
     ]
 
     operations = [

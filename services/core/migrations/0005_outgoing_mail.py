@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_contatore'),
+        ('core', '0004_audit_seals_protected'),
     ]
 
     operations = [
