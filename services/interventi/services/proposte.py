@@ -17,7 +17,7 @@ from services.core.errors import NotAllowed, ValidationFailed
 from services.domande.models import Domanda
 from tenants.roles import Capability, permission_name
 
-from ..models import ZERO, Carattere, Intervento, Servizio
+from ..models import ZERO, Carattere, Intervento, PagatoA, Servizio
 from .pagamenti import _importi_validate, pagamenti_genera
 from .scritture import _audit, _clean, _label, _lock, _lock_determina_of
 
@@ -88,6 +88,10 @@ def _approva(actor: Actor, intervento: Intervento, oggi: date, motivazione: str)
                                    "motivazione_decisione", "updated_at"])
     _audit(actor, "intervento.approvato", intervento, {"motivazione": motivazione})
     # A periodic benefit with no end yet gets its instalments once the end is known.
+    # Only what the comune pays to the person: a placement or home care is paid through the
+    # provider's checked invoice, LSU through its monthly pay, an assegno by INPS.
+    if intervento.pagato_a != PagatoA.PERSONA:
+        return
     if intervento.carattere == Carattere.OCCASIONALE or intervento.data_fine is not None:
         pagamenti_genera(actor=actor, intervento=intervento)
 

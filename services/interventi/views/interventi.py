@@ -27,7 +27,7 @@ from tenants.roles import Capability
 
 from .. import forms as f
 from .. import services as s
-from ..models import Intervento
+from ..models import Intervento, PagatoA
 from ..selectors import (
     LETTORI,
     get_intervento_for_user,
@@ -174,7 +174,10 @@ def _detail_context(request: HttpRequest, intervento: Intervento, **extra: Any) 
             "determina": intervento.determina.public_id if intervento.determina else None})
             if can_pay and intervento.stato not in (Intervento.Stato.ANNULLATO,
                                                     Intervento.Stato.RESPINTO) else None),
-        "can_genera": (can_pay or can_decide) and attivo,
+        "can_genera": ((can_pay or can_decide) and attivo
+                       and intervento.pagato_a == PagatoA.PERSONA),
+        "non_pagato_alla_persona": (s.non_pagato_alla_persona(intervento)
+                                    if intervento.pagato_a != PagatoA.PERSONA else ""),
     }
     ctx.update(extra)
     return ctx
