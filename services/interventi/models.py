@@ -90,6 +90,16 @@ class ProvaMezzi(models.IntegerChoices):
     NESSUNA = 4, _("Nessuna prova dei mezzi")
 
 
+def oltre_soglia_messaggio(servizio: Servizio, importo: Decimal) -> str:
+    from django.utils.translation import gettext
+
+    testo = f"{importo:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    soglia = f"{servizio.soglia_conferma:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return gettext("L'importo di %(i)s € supera la soglia di %(s)s € del servizio «%(n)s»: "
+                   "controllalo e conferma esplicitamente per registrarlo.") % {
+                       "i": testo, "s": soglia, "n": servizio.nome}
+
+
 class Servizio(BaseModel):
     """A service the comune offers, under its own name, mapped to the shared catalogue."""
 
@@ -119,6 +129,13 @@ class Servizio(BaseModel):
     unita_tariffa = models.CharField(
         _("unità della tariffa"), max_length=12, choices=Unita.choices, blank=True
     )
+    # Above this amount a proposal (its total) or an application (the amount requested) is
+    # registered only with an explicit confirmation, which the audit trail keeps.
+    soglia_conferma = money(
+        _("importo oltre il quale si chiede conferma"), default=Decimal("10000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Una proposta o una domanda di importo superiore va confermata "
+                    "esplicitamente."))
     richiede_decisione = models.BooleanField(
         _("richiede la decisione del dirigente"), default=True,
         help_text=_("Le proposte degli assistenti sociali attendono la decisione del dirigente."),
@@ -138,6 +155,8 @@ class Servizio(BaseModel):
             models.CheckConstraint(
                 condition=Q(tariffa__isnull=True) | Q(tariffa__gte=0), name="servizio_tariffa_positiva"
             ),
+            models.CheckConstraint(condition=Q(soglia_conferma__gt=0),
+                                   name="servizio_soglia_conferma_positiva"),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from services.anagrafica.services import Actor
 from services.core.errors import ValidationFailed
 
-from ..models import ZERO, Carattere, Intervento, PagatoA, Pagamento
+from ..models import ZERO, Carattere, Intervento, Pagamento, PagatoA
 from .scritture import _audit, _lock
 
 CENT = Decimal("0.01")
