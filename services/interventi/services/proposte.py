@@ -18,7 +18,7 @@ from services.domande.models import Domanda
 from tenants.roles import Capability, permission_name
 
 from ..models import ZERO, Carattere, Intervento, PagatoA, Servizio, oltre_soglia_messaggio
-from .pagamenti import _importi_validate, pagamenti_genera
+from .pagamenti import _importi_validate, mesi_tra, pagamenti_genera
 from .scritture import _audit, _clean, _label, _lock, _lock_determina_of
 
 
@@ -85,12 +85,18 @@ def _proposta_valida(intervento: Intervento, *, conferma_importo: bool = False) 
                                field="carattere")
     _importi_validate(intervento)
     _clean(intervento, exclude=["persona", "servizio", "domanda", "cartella", "determina"])
-    importo = max(intervento.importo_totale or ZERO, intervento.importo_mensile or ZERO)
-    oltre = importo > intervento.servizio.soglia_conferma
+    soglia = intervento.servizio.soglia_conferma
+    # The ceiling is per payment: the monthly amount of a periodic benefit (its total up to
+    # the ceiling times its months), the amount of a one-off one.
+    mesi = (len(mesi_tra(intervento.data_inizio, intervento.data_fine))
+            if intervento.data_inizio and intervento.data_fine else 1)
+    oltre = [importo for importo, limite in ((intervento.importo_mensile or ZERO, soglia),
+                                             (intervento.importo_totale or ZERO, soglia * mesi))
+             if importo > limite]
     if oltre and not conferma_importo:
-        raise ValidationFailed(oltre_soglia_messaggio(intervento.servizio, importo),
+        raise ValidationFailed(oltre_soglia_messaggio(intervento.servizio, oltre[0]),
                                field="conferma_importo")
-    return oltre
+    return bool(oltre)
 
 
 def _conferma_payload(intervento: Intervento, confermato: bool) -> dict[str, Any]:
