@@ -44,7 +44,7 @@ class ServizioForm(forms.Form):
                                       choices=[("", "—"), *Servizio.Unita.choices])
     soglia_conferma = EuroField(
         label=_("Importo oltre il quale si chiede conferma (euro)"), initial=Decimal("10000.00"),
-        min_value=Decimal("0.01"),
+        min_value=Decimal("0.01"), required=False,
         help_text=_("Proposte e domande di importo superiore vanno confermate esplicitamente."))
     richiede_decisione = forms.BooleanField(
         label=_("Le proposte richiedono la decisione del dirigente"), required=False, initial=True)

@@ -17,7 +17,7 @@ from services.core.errors import ValidationFailed
 from services.determine.selectors import voci_da_liquidare
 from services.fornitori.models import RigaFattura
 from services.fornitori.services import RigaInput, contratto_create, fattura_create
-from services.interventi.models import Intervento, PagatoA, Pagamento, Servizio
+from services.interventi.models import Intervento, Pagamento, PagatoA, Servizio
 from services.interventi.services import intervento_decide, intervento_propose, pagamenti_genera
 from services.ricoveri.services import presenze_registra, ricovero_autorizza, struttura_create
 from tests.cartella.conftest import new_persona
