@@ -69,7 +69,7 @@ def modalita_pagamento_set(*, actor: Actor, persona: Persona, tipo: str, iban: s
 
 
 def in_vigore(persona: Persona | int) -> ModalitaPagamento | None:
-    pk = getattr(persona, "pk", persona)
+    pk: int = persona.pk if isinstance(persona, Persona) else persona
     return (ModalitaPagamento.objects.filter(persona_id=pk, in_vigore=True)
             .select_related("delegato").first())
 

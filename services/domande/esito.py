@@ -86,9 +86,9 @@ def _avvisa(actor: Actor, domanda: Domanda) -> None:
     from services.core.models import AuditEntry
     from services.pai.services.approvazioni import notifica_create
 
-    chi = set(AuditEntry.objects.filter(
+    chi = {pk for pk in AuditEntry.objects.filter(
         object_type="domande.domanda", object_id=str(domanda.public_id),
-        action="domanda.registrata", actor_id__isnull=False).values_list("actor_id", flat=True))
+        action="domanda.registrata").values_list("actor_id", flat=True) if pk is not None}
     if domanda.assegnata_a_id:
         chi.add(domanda.assegnata_a_id)
     chi.discard(actor.user.pk)

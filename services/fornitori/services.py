@@ -148,7 +148,7 @@ def contratto_create(*, actor: Actor, fornitore: Fornitore, servizio: Servizio, 
     tariffa_giornaliera = _positive(tariffa_giornaliera, "tariffa_giornaliera",
                                     _("tariffa giornaliera"))
     ore_massime = _positive(ore_massime, "ore_massime", _("ore massime"))
-    if PAGATO_A_PER_TIPO.get(servizio.tipo) != PagatoA.FORNITORE:
+    if PAGATO_A_PER_TIPO.get(TipoIntervento(servizio.tipo)) != PagatoA.FORNITORE:
         raise ValidationFailed(_("«%(s)s» si paga alla persona, non a un fornitore: non ha "
                                  "contratti né fatture.") % {"s": servizio.nome},
                                field="servizio")
