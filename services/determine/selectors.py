@@ -6,7 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -31,6 +41,14 @@ def _by_public_id(qs: QuerySet, public_id: Any) -> Any:
 
 def get_determina(public_id: Any) -> Determina:
     return _by_public_id(Determina.objects.select_related("servizio"), public_id)
+
+
+def storia_determina(determina: Determina) -> QuerySet:
+    """Registration, rectifications and annulment of the determina, newest first."""
+    from services.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(object_type="determine.determina",
+                                     object_id=str(determina.public_id)).order_by("-at", "-id")
 
 
 def get_liquidazione(public_id: Any) -> Liquidazione:
@@ -82,25 +100,31 @@ def voci_da_liquidare(determina: Determina) -> list[tuple[Any, list[Voce]]]:
     return [(kind, kind.da_liquidare(determina=determina)) for kind in liquidabili.all_kinds()]
 
 
+def _impegno_effettivo() -> Case:
+    """An annulled determina commits only what it liquidated (``Determina.impegno_effettivo``)."""
+    return Case(When(stato=Determina.Stato.ANNULLATA, then=F("importo_liquidato")),
+                default=F("importo_impegnato"), output_field=MONEY)
+
+
 def _residuo() -> ExpressionWrapper:
     return ExpressionWrapper(F("impegnato") - F("liquidato"), output_field=MONEY)
 
 
 def riepilogo_per_determina(esercizio: int | None = None) -> QuerySet[Determina]:
-    qs = Determina.objects.exclude(stato=Determina.Stato.ANNULLATA).select_related("servizio")
+    qs = Determina.objects.select_related("servizio")
     if esercizio:
         qs = qs.filter(esercizio=esercizio)
     return qs.annotate(
-        impegnato=F("importo_impegnato"), liquidato=F("importo_liquidato"),
+        impegnato=_impegno_effettivo(), liquidato=F("importo_liquidato"),
     ).annotate(residuo=_residuo()).order_by("-esercizio", "numero")
 
 
 def riepilogo_per_servizio(esercizio: int | None = None) -> list[dict[str, Any]]:
-    qs = Determina.objects.exclude(stato=Determina.Stato.ANNULLATA)
+    qs = Determina.objects.all()
     if esercizio:
         qs = qs.filter(esercizio=esercizio)
     rows = (qs.values("servizio__nome")
-            .annotate(impegnato=Coalesce(Sum("importo_impegnato"), Value(ZERO), output_field=MONEY),
+            .annotate(impegnato=Coalesce(Sum(_impegno_effettivo()), Value(ZERO), output_field=MONEY),
                       liquidato=Coalesce(Sum("importo_liquidato"), Value(ZERO), output_field=MONEY),
                       determine=Count("id"))
             .annotate(residuo=_residuo()).order_by("servizio__nome"))
@@ -108,8 +132,8 @@ def riepilogo_per_servizio(esercizio: int | None = None) -> list[dict[str, Any]]
 
 
 def riepilogo_per_anno() -> list[dict[str, Any]]:
-    rows = (Determina.objects.exclude(stato=Determina.Stato.ANNULLATA).values("esercizio")
-            .annotate(impegnato=Coalesce(Sum("importo_impegnato"), Value(ZERO), output_field=MONEY),
+    rows = (Determina.objects.values("esercizio")
+            .annotate(impegnato=Coalesce(Sum(_impegno_effettivo()), Value(ZERO), output_field=MONEY),
                       liquidato=Coalesce(Sum("importo_liquidato"), Value(ZERO), output_field=MONEY),
                       determine=Count("id"))
             .annotate(residuo=_residuo()).order_by("-esercizio"))

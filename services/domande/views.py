@@ -158,7 +158,8 @@ def domande_new(request: HttpRequest) -> HttpResponse:
                     actor=actor_of(request), persona=persona, servizio=d["servizio"],
                     numero_protocollo=d["numero_protocollo"], data_protocollo=d["data_protocollo"],
                     dsu=_dsu(d), importo_richiesto=d.get("importo_richiesto"),
-                    oggetto=d.get("oggetto") or "", note=d.get("note") or "")
+                    oggetto=d.get("oggetto") or "", note=d.get("note") or "",
+                    conferma_importo=bool(d.get("conferma_importo")))
             except AmbitoError as exc:
                 form_error(form, exc)
             else:
