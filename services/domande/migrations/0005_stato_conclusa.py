@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('domande', '0003_domanda_oggetto_importprotocollo_and_more'),
+        ('domande', '0004_importprotocollo_heartbeat'),
     ]
 
     operations = [
