@@ -8,6 +8,8 @@ from rest_framework.views import APIView
 
 from tenants.roles import capabilities_for
 
+from .audit import AuditedReadMixin
+
 
 class MeSerializer(serializers.Serializer):
     id = serializers.UUIDField()
@@ -19,10 +21,11 @@ class MeSerializer(serializers.Serializer):
     capacita = serializers.ListField(child=serializers.CharField())
 
 
-class MeView(APIView):
+class MeView(AuditedReadMixin, APIView):
     """Who the caller is in the tenant of the host, and what they may do there."""
 
     required_capability = "view_home"
+    audit_action = "api.me.letto"
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:

@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-ambito.settings.dev}"
 PORT="${PORT:-8000}"
+export AMBITO_SITE_PORT="${AMBITO_SITE_PORT:-$PORT}"  # links in e-mails keep the port
 # No pip notices (new releases, running as root) among the messages of the start.
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PIP_NO_INPUT=1
 
@@ -50,12 +51,16 @@ say "database: ${DATABASE_URL}"
 "$PY" "$ROOT/manage.py" demo_data --port "$PORT"
 
 WORKER_PID=""
+BEAT_PID=""
 if [ -n "${REDIS_URL:-}" ]; then
-  say "Redis: $REDIS_URL — avvio un worker Celery"
+  say "Redis: $REDIS_URL — avvio un worker Celery e Celery beat (sigilli e verifiche del registro)"
   (cd "$ROOT" && PYTHONWARNINGS="ignore:You're running the worker with superuser" \
     "$VENV/bin/celery" --quiet -A ambito worker --loglevel=warning --concurrency=2) &
   WORKER_PID=$!
-  trap '[ -n "$WORKER_PID" ] && kill "$WORKER_PID" 2>/dev/null' EXIT
+  (cd "$ROOT" && "$VENV/bin/celery" --quiet -A ambito beat --loglevel=warning \
+    --pidfile="$DATA/celerybeat.pid") &
+  BEAT_PID=$!
+  trap 'for p in $WORKER_PID $BEAT_PID; do kill "$p" 2>/dev/null; done' EXIT
 else
   say "REDIS_URL non impostato: le elaborazioni in background girano nel processo web"
 fi

@@ -27,6 +27,7 @@ class Role(models.TextChoices):
 class Capability(models.TextChoices):
     VIEW_HOME = "view_home", _("Vedere la pagina iniziale dell'ente")
     VIEW_AUDIT = "view_audit", _("Consultare il registro attività")
+    VERIFY_AUDIT = "verify_audit", _("Verificare l'integrità del registro attività")
     MANAGE_MEMBERS = "manage_members", _("Gestire le abilitazioni degli operatori")
     # Case work (anagrafica, segretariato, cartella): used by the services apps.
     VIEW_ANAGRAFICA = "view_anagrafica", _("Consultare l'anagrafica")
@@ -96,6 +97,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _CASE_WORK
         | {
             C.VIEW_AUDIT,
+            C.VERIFY_AUDIT,
             C.MANAGE_MEMBERS,
             C.IMPORT_ANAGRAFE,
             C.MERGE_PERSONE,
@@ -119,6 +121,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {C.VIEW_HOME, C.VIEW_REGION_INDICATORS, C.MANAGE_MODELLI_RENDICONTO}
     ),
 }
+
+
+# Capabilities that read case files (special-category data, GDPR art. 9): whoever holds one
+# of them in any ente must sign in with a second factor (TOTP). An ente may extend the
+# obligation to every role it has (``Ente.mfa_obbligatoria``).
+CASE_FILE_CAPABILITIES: frozenset[str] = frozenset(
+    {C.VIEW_CARTELLA, C.VIEW_ALL_CARTELLE, C.MANAGE_CARTELLA, C.WRITE_DIARIO}
+)
+
+
+def role_requires_mfa(role: str) -> bool:
+    return bool(capabilities_for(role) & CASE_FILE_CAPABILITIES)
+
+
+def roles_requiring_mfa() -> list[str]:
+    return [r.value for r in Role if role_requires_mfa(r.value)]
 
 
 def capabilities_for(role: str) -> frozenset[str]:

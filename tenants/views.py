@@ -87,6 +87,14 @@ def jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
+@platform_admin_required
+def mail(request: HttpRequest) -> HttpResponse:
+    """E-mails not sent, from every schema's outbox (services/core/mail.py)."""
+    from services.core.mail import mail_problems
+
+    return render(request, "tenants/mail.html", {"problems": mail_problems()})
+
+
 def job_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """Progress of one job; HTMX polls the fragment until the job finishes."""
     if not request.user.is_authenticated:

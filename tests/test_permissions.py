@@ -14,6 +14,7 @@ PAGES = {
     "/ente/": "view_home",
     "/ente/operatori/": "manage_members",
     "/ente/registro/": "view_audit",
+    "/ente/registro/integrita/": "verify_audit",
     "/api/v1/me/": "view_home",
 }
 # The comune's own work pages (the tree menu's entries), by the capability they declare.

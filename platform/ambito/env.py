@@ -36,6 +36,21 @@ def listing(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in get(name, default).split(",") if item.strip()]
 
 
+def networks(name: str, default: str = "") -> list[str]:
+    """A comma-separated list of IP addresses or networks (``127.0.0.1,10.0.0.0/8``): a
+    malformed entry stops the process at start-up."""
+    import ipaddress
+
+    items = listing(name, default)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network") from exc
+    return items
+
+
 def secret(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.anagrafica.forms import CodiceFiscaleField
 from services.anagrafica.models import Persona
 
 from .models import AreaTarget, Consenso, Risorsa, SchedaAccesso
@@ -65,7 +66,7 @@ class NuovaPersonaForm(forms.Form):
                               choices=[("", "—"), *Persona.Sesso.choices])
     data_nascita = forms.DateField(label=_("Data di nascita"), required=False,
                                    widget=_DateInput())
-    codice_fiscale = forms.CharField(label=_("Codice fiscale"), max_length=16, required=False)
+    codice_fiscale = CodiceFiscaleField()
     telefono = forms.CharField(label=_("Telefono"), max_length=30, required=False)
     conferma_omonimia = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -174,9 +175,20 @@ class ChiusuraForm(forms.Form):
         queryset=Risorsa.objects.filter(attiva=True).order_by("nome"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Tieni premuto Ctrl (o Cmd) per sceglierne più di una."))
+    assistente = forms.TypedChoiceField(
+        label=_("Inoltra a"), required=False, coerce=int, empty_value=None,
+        help_text=_("Per un inoltro o una segnalazione: l'assistente sociale che la valuta "
+                    "(riceve un avviso). Vuoto: chiunque tra gli assistenti sociali."))
 
     def __init__(self, *args: Any, scheda: SchedaAccesso, **kwargs: Any) -> None:
+        from .selectors import assistenti_sociali
+
         super().__init__(*args, **kwargs)
+        assistente = self.fields["assistente"]
+        assert isinstance(assistente, forms.ChoiceField)
+        assistente.choices = [("", _("Qualsiasi assistente sociale")),
+                              *((m.user_id, m.user.get_full_name() or m.user.email)
+                                for m in assistenti_sociali())]
         E = SchedaAccesso.Esito
         esiti = [e for e in CLOSING if not (scheda.presunto_pregiudizio and e != E.SEGNALAZIONE_AG)]
         if scheda.utente_id is None:
@@ -211,3 +223,35 @@ class RisorseSearchForm(forms.Form):
     area_target = forms.ChoiceField(
         label=_("Area target"), required=False,
         choices=[("", _("Tutte")), *AreaTarget.choices])
+
+
+class ConsensoForm(forms.Form):
+    """An answer on consent recorded from the person's page (given, refused or revoked),
+    by the person or by one of their legal representatives on record."""
+
+    stato = forms.ChoiceField(label=_("Risposta"), choices=Consenso.Stato.choices,
+                              widget=forms.RadioSelect)
+    data = forms.DateField(label=_("Data"), widget=_DateInput(),  # type: ignore[assignment]  # a field, not BaseForm.data
+                           initial=timezone.localdate)
+    modalita = forms.ChoiceField(label=_("Come è stato raccolto"),
+                                 choices=Consenso.Modalita.choices,
+                                 initial=Consenso.Modalita.SCRITTO)
+    rilasciato_da = forms.ChoiceField(label=_("Risponde"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, persona: Persona, **kwargs: Any) -> None:
+        from .selectors import legal_representatives
+
+        super().__init__(*args, **kwargs)
+        self.rappresentanti = {str(r.riferimento.public_id): r.riferimento
+                               for r in legal_representatives(persona)}
+        field = self.fields["rilasciato_da"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("La persona stessa")),
+                         *((pid, _("%(who)s, legale rappresentante") % {"who": p.nome_completo})
+                           for pid, p in self.rappresentanti.items())]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d["rilasciato_da"] = self.rappresentanti.get(d["rilasciato_da"] or "")
+        return d

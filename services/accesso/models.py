@@ -123,6 +123,8 @@ class SchedaAccesso(BaseModel):
         SEGNALAZIONE_AG = "segnalazione_ag", _("Segnalazione all'autorità giudiziaria")
         RESPINTA = "respinta", _("Respinta con motivazione")
         CONSENSO_NEGATO = "consenso_negato", _("Consenso negato: nessun dato registrato")
+        SOLO_SEGNALAZIONE = "solo_segnalazione", _(
+            "Consenso negato al primo colloquio: resta la sola segnalazione")
 
     numero = models.CharField(_("numero"), max_length=20, unique=True)
     data = models.DateTimeField(_("data e ora"))
@@ -163,6 +165,9 @@ class SchedaAccesso(BaseModel):
     chiusa_il = models.DateTimeField(_("chiusa il"), null=True, blank=True)
     operatore_id = models.BigIntegerField(_("operatore"))
     operatore_label = models.CharField(_("operatore"), max_length=254)
+    # The social worker the front office forwarded the scheda to (optional: else any).
+    assegnata_a_id = models.BigIntegerField(_("inoltrata a"), null=True, blank=True)
+    assegnata_a_label = models.CharField(_("inoltrata a"), max_length=254, blank=True)
     # Set by the case-file side when it takes the scheda in charge (cartella public id).
     cartella_public_id = models.UUIDField(null=True, blank=True)
     # The social worker's refusal after evaluating a forwarded scheda (scheda_respingi).

@@ -18,7 +18,7 @@ from services.anagrafica.models import Persona
 from services.core.errors import ValidationFailed
 
 from .models import Consenso, SchedaAccesso
-from .selectors import consenso_attuale
+from .selectors import consenso_attuale, mandato_autorita_giudiziaria
 
 Tipo = SchedaAccesso.Interlocutore
 
@@ -70,8 +70,29 @@ class Piano:
 
     keep_persons: bool = True
     record_consent: bool = False
+    # The answer is recorded in the history of the registered utente even when the scheda
+    # keeps nobody's identity: a refusal that follows an earlier consent must be in force.
+    record_on_registered: bool = False
+    # The person refused, but the judicial authority's order keeps the service acting.
+    mandato: SchedaAccesso | None = None
     stato: str = SchedaAccesso.Stato.APERTA
     esito: str = ""
+
+
+def _rifiuto(utente: PersonaInput) -> Piano:
+    """The person (or their legal representative) refuses consent during this contact.
+
+    After a judicial order ("il suo diniego non costituirà impedimento all'azione del
+    servizio avendo ricevuto esplicito mandato dall'A.G.") the refusal is recorded and the
+    scheda goes on with the person's data. Otherwise no personal data is kept on the scheda
+    ("il servizio sociale non potrà registrare i suoi dati nel sistema"); a person already
+    in the registry gets the refusal in their consent history, so that an earlier consent
+    is no longer in force."""
+    mandato = mandato_autorita_giudiziaria(utente) if isinstance(utente, Persona) else None
+    if mandato is not None:
+        return Piano(record_consent=True, mandato=mandato)
+    return Piano(keep_persons=False, record_on_registered=isinstance(utente, Persona),
+                 stato=SchedaAccesso.Stato.CHIUSA, esito=SchedaAccesso.Esito.CONSENSO_NEGATO)
 
 
 def regole_consenso(*, tipo: str, utente: PersonaInput, interlocutore: PersonaInput,
@@ -165,7 +186,7 @@ def regole_consenso(*, tipo: str, utente: PersonaInput, interlocutore: PersonaIn
             raise ValidationFailed(_("Indica se la persona dà il consenso al trattamento dei "
                                      "dati personali."), field="consenso")
         if consenso == Consenso.Stato.NEGATO:
-            return Piano(keep_persons=False, stato=S.CHIUSA, esito=E.CONSENSO_NEGATO)
+            return _rifiuto(utente)
         return Piano(record_consent=consenso == Consenso.Stato.CONCESSO)
     if tipo == Tipo.LEGALE_RAPPRESENTANTE:
         # "il legale rappresentante dovrà rilasciare il consenso al trattamento dei dati
@@ -173,11 +194,13 @@ def regole_consenso(*, tipo: str, utente: PersonaInput, interlocutore: PersonaIn
         if interlocutore is None:
             raise ValidationFailed(_("Indica il legale rappresentante (tutore, curatore o "
                                      "amministratore di sostegno)."), field="interlocutore")
-        if consenso == Consenso.Stato.NEGATO or (not consenso and not has_consent):
+        if not consenso and not has_consent:
             raise ValidationFailed(
                 _("Senza il consenso del legale rappresentante al trattamento dei dati la scheda "
                   "di accesso non può essere compilata. Informa l'interlocutore che il servizio "
                   "sociale non potrà mettere in campo nessun tipo di aiuto."), field="consenso")
+        if consenso == Consenso.Stato.NEGATO:
+            return _rifiuto(utente)
         return Piano(record_consent=consenso == Consenso.Stato.CONCESSO)
     # Segnalante generico non istituzionale: "Nel caso il segnalato (utente) abbia già
     # precedentemente rilasciato il consenso ... si può procedere al colloquio con
@@ -186,13 +209,20 @@ def regole_consenso(*, tipo: str, utente: PersonaInput, interlocutore: PersonaIn
     if consenso:
         raise ValidationFailed(_("Il consenso lo dà la persona interessata o il suo legale "
                                  "rappresentante, non chi la segnala."), field="consenso")
-    if not has_consent:
-        if servizio:
+    if servizio:
+        # Without title whether or not the utente consented: the consent lets the service
+        # listen to the reporter, not act on their requests. Services are asked by the
+        # person or by their legal representative.
+        if not has_consent:
             raise ValidationFailed(
                 _("L'utente non ha dato il consenso al trattamento dei dati: il segnalante non "
                   "può chiedere servizi specifici per lui/lei."), field="servizio_richiesto")
-        if bisogno or riferimento is not None:
-            raise ValidationFailed(
-                _("L'utente non ha dato il consenso: registra solo la segnalazione, senza "
-                  "dettagli sul bisogno né persona di riferimento."), field="bisogno_espresso")
+        raise ValidationFailed(
+            _("Un segnalante non ha titolo per chiedere servizi specifici per l'utente: li "
+              "chiede la persona stessa o il suo legale rappresentante. Registra la "
+              "segnalazione e il bisogno riferito."), field="servizio_richiesto")
+    if not has_consent and (bisogno or riferimento is not None):
+        raise ValidationFailed(
+            _("L'utente non ha dato il consenso: registra solo la segnalazione, senza "
+              "dettagli sul bisogno né persona di riferimento."), field="bisogno_espresso")
     return Piano()

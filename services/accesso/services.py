@@ -27,7 +27,7 @@ from .risorse import risorsa_create, risorsa_update
 from .selectors import consenso_attuale, is_legal_representative
 
 __all__ = ["CLOSING", "NuovaPersona", "consenso_registra", "risorsa_create", "risorsa_update",
-           "scheda_close", "scheda_create", "scheda_respingi"]
+           "scheda_close", "scheda_create", "scheda_respingi", "scheda_applica_diniego"]
 
 Tipo = SchedaAccesso.Interlocutore
 
@@ -129,10 +129,14 @@ def scheda_create(
     - pubblico ufficiale: written reports only; without the utente's consent only the
       report and the utente's identity are kept;
     - utente: ``consenso="negato"`` keeps no personal data (anonymous, closed
-      CONSENSO_NEGATO); ``"concesso"`` records the consent in the same transaction;
-    - legale rappresentante: without their consent the scheda cannot be filled in;
-    - segnalante: without the utente's earlier consent no services may be asked for them and
-      no details of their need are kept;
+      CONSENSO_NEGATO) and, for a person already in the registry, records the refusal in
+      their consent history; ``"concesso"`` records the consent in the same transaction;
+    - legale rappresentante: without an answer the scheda cannot be filled in; a refusal
+      is treated as the person's own;
+    - after an order of the judicial authority about the utente, a refusal (of the person
+      or of the legal representative) is recorded and the scheda goes on with their data;
+    - segnalante: never asks services for the utente (no title); without the utente's
+      earlier consent no details of their need are kept either;
     - presunto pregiudizio (any interlocutor but anonymous): always registered with the
       utente's data, closed as a report to the judicial authority and forwarded;
     - anonimo: no identity of anyone.
@@ -166,7 +170,7 @@ def scheda_create(
                    provvedimento_data=provvedimento_data,
                    interlocutore_ente=interlocutore_ente, pregiudizio=presunto_pregiudizio,
                    bisogno=bisogno_espresso, servizio=servizio_richiesto)
-    if piano.record_consent:
+    if piano.record_consent or piano.record_on_registered:
         _check_consenso(consenso, timezone.localdate(data), consenso_modalita)
     anonimo = interlocutore_tipo == Tipo.ANONIMO
     with transaction.atomic():
@@ -179,6 +183,15 @@ def scheda_create(
             persone["riferimento"] = _persona(actor, riferimento, "riferimento")
         user_of = persone["utente"]
         scheda_consenso: Consenso | None = None
+        if piano.record_on_registered and isinstance(utente, Persona):
+            # Refused: the answer goes into the person's consent history, the scheda keeps
+            # no link to them.
+            consenso_registra(
+                actor=actor, persona=utente, stato=consenso, data=timezone.localdate(data),
+                modalita=consenso_modalita,
+                rilasciato_da=(interlocutore if interlocutore_tipo == Tipo.LEGALE_RAPPRESENTANTE
+                               and isinstance(interlocutore, Persona) else None),
+            )
         if piano.record_consent and user_of is not None:
             scheda_consenso = consenso_registra(
                 actor=actor, persona=user_of, stato=consenso, data=timezone.localdate(data),
@@ -211,6 +224,7 @@ def scheda_create(
         audit(actor, "scheda.creata", scheda, {
             "interlocutore": interlocutore_tipo, "stato": scheda.stato, "esito": scheda.esito,
             "identita": user_of is not None,
+            "mandato_ag": piano.mandato.numero if piano.mandato is not None else None,
             "rappresentanza_verificata": (
                 is_legal_representative(user_of, persone["interlocutore"])
                 if interlocutore_tipo == Tipo.LEGALE_RAPPRESENTANTE else None),
@@ -229,12 +243,28 @@ CLOSING: dict[str, str] = {
 
 
 def scheda_close(*, actor: Actor, scheda: SchedaAccesso, esito: str, motivo: str = "",
-                 risorse: Iterable[Risorsa] = ()) -> SchedaAccesso:
+                 risorse: Iterable[Risorsa] = (), assistente_id: int | None = None
+                 ) -> SchedaAccesso:
     """Close an open scheda at the front office: information given (say which), sent to a
     resource of the territory (at least one), forwarded to the social worker or reported to
     the judicial authority (both need the utente's identity; the scheda becomes INOLTRATA),
-    or refused with a reason."""
+    or refused with a reason.
+
+    A forwarded scheda may go to a chosen social worker (``assistente_id``, a member who
+    takes schede in charge): they are told in their inbox."""
+    from .selectors import assistenti_sociali
+
     E = SchedaAccesso.Esito
+    scelto = None
+    if assistente_id is not None:
+        if esito not in (E.INOLTRO_AS, E.SEGNALAZIONE_AG):
+            raise ValidationFailed(_("Si sceglie l'assistente sociale solo per una scheda "
+                                     "inoltrata o segnalata."), field="assistente")
+        scelto = next((m.user for m in assistenti_sociali() if m.user_id == assistente_id),
+                      None)
+        if scelto is None:
+            raise ValidationFailed(_("Scegli un assistente sociale di questo comune."),
+                                   field="assistente")
     motivo = text(motivo)
     risorse = list(risorse)
     if esito not in CLOSING:
@@ -264,11 +294,33 @@ def scheda_close(*, actor: Actor, scheda: SchedaAccesso, esito: str, motivo: str
         scheda.stato = CLOSING[esito]
         scheda.motivo_esito = motivo
         scheda.chiusa_il = timezone.now()
-        scheda.save(update_fields=["esito", "stato", "motivo_esito", "chiusa_il", "updated_at"])
+        fields = ["esito", "stato", "motivo_esito", "chiusa_il", "updated_at"]
+        if scelto is not None:
+            scheda.assegnata_a_id = scelto.pk
+            scheda.assegnata_a_label = label_of(scelto)
+            fields += ["assegnata_a_id", "assegnata_a_label"]
+        scheda.save(update_fields=fields)
         if risorse:
             scheda.risorse_proposte.add(*risorse)
-        audit(actor, "scheda.chiusa", scheda, {"esito": esito, "risorse": len(risorse)})
+        payload: dict[str, object] = {"esito": esito, "risorse": len(risorse)}
+        if scelto is not None:
+            payload["assegnata_a"] = scelto.pk
+        audit(actor, "scheda.chiusa", scheda, payload)
+        if scelto is not None:
+            _avvisa_assegnatario(scheda, scelto.pk)
     return scheda
+
+
+def _avvisa_assegnatario(scheda: SchedaAccesso, user_id: int) -> None:
+    """The inbox line of the social worker a scheda was forwarded to (the inbox lives in
+    the PAI app, which every case-work schema has)."""
+    from services.cartella.history import comune_url
+    from services.pai.services.approvazioni import notifica_create
+
+    notifica_create(destinatario_id=user_id,
+                    testo=_("Ti è stata inoltrata la scheda di accesso n. %(n)s da valutare.")
+                    % {"n": scheda.numero},
+                    link=comune_url("cartella_scheda_valuta", public_id=scheda.public_id))
 
 
 def scheda_respingi(*, actor: Actor, scheda: SchedaAccesso, motivo: str) -> SchedaAccesso:
@@ -297,6 +349,58 @@ def scheda_respingi(*, actor: Actor, scheda: SchedaAccesso, motivo: str) -> Sche
         scheda.save(update_fields=["stato", "motivo_respingimento", "respinta_il",
                                    "respinta_da_id", "respinta_da_label", "updated_at"])
         audit(actor, "scheda.respinta", scheda)
+    return scheda
+
+
+# What a scheda keeps once the person refused consent, by who made the contact: a report
+# (public official, reporter) stays with the reported person; a contact of the person or of
+# their legal representative keeps nobody's identity.
+_REPORTS = (Tipo.PUBBLICO_UFFICIALE, Tipo.SEGNALANTE)
+
+
+def scheda_applica_diniego(*, actor: Actor, scheda: SchedaAccesso,
+                           consenso: Consenso) -> SchedaAccesso:
+    """The person refused consent after the scheda was written (at the social worker's first
+    interview), and no judicial order or suspected harm keeps the service acting: the
+    scheda keeps only what the rules allow and is closed.
+
+    - public official or reporter: "In caso di diniego rimane agli atti (nel sistema) la
+      sola segnalazione del pubblico ufficiale (che costituisce solo ipotesi di
+      pregiudizio) senza nessun'altra informazione sullo stato di bisogno della persona":
+      the report and the reported person stay, the need, the service asked for and the
+      reference person go (closed SOLO_SEGNALAZIONE);
+    - the person or their legal representative: no personal data at all (closed
+      CONSENSO_NEGATO, as at the front office).
+
+    ``consenso`` is the refusal just recorded in the person's history (by the caller, in its
+    transaction)."""
+    if consenso.stato != Consenso.Stato.NEGATO or consenso.persona_id != scheda.utente_id:
+        raise ValidationFailed(_("Serve il diniego della persona della scheda."),
+                               field="consenso")
+    if scheda.presunto_pregiudizio or scheda.richiede_cartella:
+        raise NotAllowed(_("Con un presunto pregiudizio o un mandato dell'autorità giudiziaria "
+                           "il diniego non ferma il servizio."))
+    with transaction.atomic():
+        scheda = SchedaAccesso.objects.select_for_update().get(pk=scheda.pk)
+        fields = ["bisogno_espresso", "servizio_richiesto", "riferimento", "consenso", "stato",
+                  "esito", "chiusa_il", "updated_at"]
+        scheda.bisogno_espresso = ""
+        scheda.servizio_richiesto = ""
+        scheda.riferimento = None
+        scheda.stato = SchedaAccesso.Stato.CHIUSA
+        scheda.chiusa_il = timezone.now()
+        if scheda.interlocutore_tipo in _REPORTS:
+            scheda.consenso = consenso
+            scheda.esito = SchedaAccesso.Esito.SOLO_SEGNALAZIONE
+        else:
+            scheda.consenso = None
+            scheda.utente = None
+            scheda.interlocutore = None
+            scheda.esito = SchedaAccesso.Esito.CONSENSO_NEGATO
+            fields += ["utente", "interlocutore"]
+        scheda.save(update_fields=fields)
+        scheda.risorse_proposte.clear()
+        audit(actor, "scheda.diniego_applicato", scheda, {"esito": scheda.esito})
     return scheda
 
 

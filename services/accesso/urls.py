@@ -8,6 +8,7 @@ urlpatterns = [
     path("nuova/cerca-persona/", views.accesso_persona_search, name="accesso_persona_search"),
     path("<uuid:public_id>/", views.accesso_detail, name="accesso_detail"),
     path("<uuid:public_id>/chiudi/", views.accesso_close, name="accesso_close"),
+    path("consenso/<uuid:persona_id>/", views.accesso_consenso, name="accesso_consenso"),
     path("risorse/", views.risorse_list, name="risorse_list"),
     path("risorse/nuova/", views.risorse_new, name="risorse_new"),
     path("risorse/<uuid:public_id>/", views.risorse_edit, name="risorse_edit"),

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from services.anagrafica.selectors import persona_search
+from services.anagrafica.selectors import persona_search_for_user
 from services.anagrafica.services import DuplicateCodiceFiscale, PossibleDuplicate
 from services.core.errors import AmbitoError
 from services.core.web import actor_of as _actor
+from services.core.web import client_ip
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
@@ -27,6 +28,7 @@ from . import selectors
 from .forms import (
     SLOTS,
     ChiusuraForm,
+    ConsensoForm,
     NuovaPersonaForm,
     RisorsaForm,
     RisorseSearchForm,
@@ -35,8 +37,14 @@ from .forms import (
     initial_scheda,
     tipi_for,
 )
-from .models import SchedaAccesso
-from .services import risorsa_create, risorsa_update, scheda_close, scheda_create
+from .models import Consenso, SchedaAccesso
+from .services import (
+    consenso_registra,
+    risorsa_create,
+    risorsa_update,
+    scheda_close,
+    scheda_create,
+)
 
 View = Callable[..., HttpResponse]
 READERS = (Capability.WRITE_SCHEDA_ACCESSO, Capability.VIEW_CARTELLA)
@@ -74,11 +82,13 @@ def accesso_list(request: HttpRequest) -> HttpResponse:
                    "al": form.cleaned_data["al"], "solo_mie": form.cleaned_data["mie"]}
     schede = selectors.schede_filtrate(request.user, **filters)
     page = Paginator(schede, 50).get_page(request.GET.get("pagina"))
+    selectors.audit_schede_page(request.user, ip_address=client_ip(request), filtro=filters,
+                                righe=len(page.object_list), pagina=page.number)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "accesso/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "sees_all": has_capability(request, Capability.VIEW_CARTELLA),
+        "sees_all": selectors.vede_tutte_le_schede(request.user),
         "can_write": has_capability(request, Capability.WRITE_SCHEDA_ACCESSO),
     })
 
@@ -156,11 +166,26 @@ def accesso_new(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _mandato_se_negato(scheda: SchedaAccesso) -> SchedaAccesso | None:
+    """The judicial order that keeps the service acting on a scheda whose person refused."""
+    if (scheda.utente is None or scheda.consenso is None
+            or scheda.consenso.stato != Consenso.Stato.NEGATO):
+        return None
+    return selectors.mandato_autorita_giudiziaria(scheda.utente)
+
+
 def _success_message(scheda: SchedaAccesso) -> str:
     E = SchedaAccesso.Esito
     if scheda.esito == E.CONSENSO_NEGATO:
         return _("Scheda n. %(n)s registrata in forma anonima: senza consenso non si registrano "
                  "dati personali e il servizio non può attivare aiuti.") % {"n": scheda.numero}
+    mandato = _mandato_se_negato(scheda)
+    if mandato is not None:
+        return _("Scheda n. %(n)s registrata. Il diniego del consenso è stato registrato ma "
+                 "non ferma il servizio, che agisce su mandato dell'autorità giudiziaria "
+                 "(provvedimento n. %(p)s del %(d)s).") % {
+            "n": scheda.numero, "p": mandato.provvedimento_numero,
+            "d": f"{mandato.provvedimento_data:%d/%m/%Y}" if mandato.provvedimento_data else "—"}
     if scheda.stato == SchedaAccesso.Stato.INOLTRATA:
         return _("Scheda n. %(n)s registrata e inoltrata all'assistente sociale.") % {
             "n": scheda.numero}
@@ -177,13 +202,14 @@ def _detail(request: HttpRequest, scheda: SchedaAccesso, close_form: ChiusuraFor
         "scheda": scheda, "close_form": close_form if can_close else None,
         "risorse": scheda.risorse_proposte.order_by("nome"),
         "rappresentanza_verificata": selectors.rappresentanza_verificata(scheda),
+        "mandato": _mandato_se_negato(scheda),
     }, status=status)
 
 
 @_readers_only
 def accesso_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     scheda = selectors.get_scheda_for_user(request.user, public_id,
-                                           ip_address=request.META.get("REMOTE_ADDR"))
+                                           ip_address=client_ip(request))
     return _detail(request, scheda, None)
 
 
@@ -197,7 +223,8 @@ def accesso_close(request: HttpRequest, public_id: Any) -> HttpResponse:
             scheda = scheda_close(actor=_actor(request), scheda=scheda,
                                   esito=form.cleaned_data["esito"],
                                   motivo=form.cleaned_data["motivo"],
-                                  risorse=form.cleaned_data["risorse"])
+                                  risorse=form.cleaned_data["risorse"],
+                                  assistente_id=form.cleaned_data["assistente"])
         except AmbitoError as exc:
             _add_error(form, exc)
         else:
@@ -214,11 +241,64 @@ def accesso_persona_search(request: HttpRequest) -> HttpResponse:
     if slot not in SLOTS:
         raise Http404
     query = request.GET.get(f"{slot}_cerca", "").strip()
-    persone = persona_search(query, limit=10) if len(query) >= 2 else []
+    persone = (persona_search_for_user(request.user, query, ip_address=client_ip(request),
+                                       limit=10, contesto="accesso")
+               if len(query) >= 2 else [])
     consensi = selectors.consensi_attuali(persone)
     results = [{"persona": p, "consenso": consensi.get(p.pk)} for p in persone]
     return render(request, "accesso/_persona_results.html",
                   {"slot": slot, "results": results, "query": query})
+
+
+# --- consent from the person's page -------------------------------------------------------
+
+
+def consenso_context(request: HttpRequest, persona: Any, form: ConsensoForm | None = None
+                     ) -> dict[str, Any]:
+    """The consent card of the person's page: the answer in force, its history, the judicial
+    order that keeps the service acting whatever the answer, and the form to record one."""
+    storia = selectors.consensi_storia(persona)
+    can_record = has_capability(request, Capability.WRITE_SCHEDA_ACCESSO)
+    return {
+        "consenso_attuale": storia[0] if storia else None,
+        "consensi": storia,
+        "mandato_ag": selectors.mandato_autorita_giudiziaria(persona),
+        "consenso_form": (form or ConsensoForm(persona=persona)) if can_record else None,
+    }
+
+
+def _consenso_message(consenso: Any, mandato: SchedaAccesso | None) -> str:
+    if consenso.stato == Consenso.Stato.CONCESSO:
+        return _("Consenso registrato: ora è in vigore.")
+    if mandato is not None:
+        return _("%(stato)s registrato: non ferma il servizio, che agisce su mandato "
+                 "dell'autorità giudiziaria (provvedimento n. %(p)s).") % {
+            "stato": consenso.get_stato_display(), "p": mandato.provvedimento_numero}
+    return _("%(stato)s registrato: è in vigore. Senza consenso il servizio non può "
+             "registrare nuovi dati sul bisogno della persona né attivare aiuti.") % {
+        "stato": consenso.get_stato_display()}
+
+
+@require_POST
+@capability_required(Capability.WRITE_SCHEDA_ACCESSO)
+def accesso_consenso(request: HttpRequest, persona_id: Any) -> HttpResponse:
+    from services.anagrafica.selectors import get_persona_for_user
+    from services.anagrafica.views import persona_detail
+
+    persona = get_persona_for_user(request.user, persona_id, log_read=False)
+    form = ConsensoForm(request.POST, persona=persona)
+    if form.is_valid():
+        try:
+            consenso = consenso_registra(actor=_actor(request), persona=persona,
+                                         **form.service_kwargs())
+        except AmbitoError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _consenso_message(
+                consenso, selectors.mandato_autorita_giudiziaria(persona)))
+            return redirect("anagrafica_detail", public_id=persona.public_id)
+    messages.error(request, _("Controlla i dati inseriti: non è stato salvato nulla."))
+    return persona_detail(request, persona.public_id, forms_with_errors={"consenso": form})
 
 
 # --- resources of the territory -----------------------------------------------------------

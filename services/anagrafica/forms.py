@@ -8,13 +8,38 @@ from .models import CondizioneSociale, Indirizzo, MembroNucleo, Persona, Riferim
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class CodiceFiscaleField(forms.CharField):
+    """A person's codice fiscale as typed or pasted: spaces around and inside are removed
+    before any check, so the browser must not cut a pasted value at 16 characters (no
+    ``maxlength`` on the input; the length is checked here, on the cleaned code)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("label", _("Codice fiscale"))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false",
+                                  "autocapitalize": "characters"})
+
+    def to_python(self, value: object) -> str:
+        from services.core.codice_fiscale import clean_codice_fiscale_input
+
+        return clean_codice_fiscale_input(str(value) if value is not None else "")
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if len(value) > 16:
+            raise forms.ValidationError(
+                _("Il codice fiscale di una persona ha 16 caratteri: «%(cf)s» ne ha %(n)s.")
+                % {"cf": value, "n": len(value)})
+
+
 class PersonaForm(forms.Form):
     cognome = forms.CharField(label=_("Cognome"), max_length=100)
     nome = forms.CharField(label=_("Nome"), max_length=100)
     sesso = forms.ChoiceField(label=_("Sesso"), choices=Persona.Sesso.choices,
                               widget=forms.RadioSelect)
     data_nascita = forms.DateField(label=_("Data di nascita"), widget=DATE)
-    codice_fiscale = forms.CharField(label=_("Codice fiscale"), max_length=16, required=False)
+    codice_fiscale = CodiceFiscaleField()
     luogo_nascita = forms.CharField(label=_("Luogo di nascita"), max_length=100, required=False,
                                     help_text=_("Ricavato dal codice fiscale se lasci vuoto"))
     cittadinanza = forms.CharField(label=_("Cittadinanza (codice ISO)"), max_length=3,

@@ -20,26 +20,62 @@ CF_PART = re.compile(r"^[A-Z]{6}[0-9A-Z]{0,10}$")
 DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
-def get_persona_for_user(user: Any, public_id: object, *, ip_address: str | None = None,
-                         log_read: bool = True) -> Persona:
-    """A person of the registry for someone allowed to consult it, or 404 (missing or not
-    allowed look the same). Reads are written to the audit trail."""
-    from django.http import Http404
-
-    from services.core.audit import audit_log
+def _can_consult(user: Any) -> bool:
     from tenants.roles import Capability, permission_name
 
-    if not (user.is_authenticated and user.has_perm(permission_name(Capability.VIEW_ANAGRAFICA))):
-        raise Http404
+    return bool(user.is_authenticated
+                and user.has_perm(permission_name(Capability.VIEW_ANAGRAFICA)))
+
+
+def get_persona_for_user(user: Any, public_id: object, *, ip_address: str | None = None,
+                         log_read: bool = True, pagina: str = "") -> Persona:
+    """A person of the registry for someone allowed to consult it, or 404 (missing or not
+    allowed look the same; the refusal is audited by the middleware). Reads are written to
+    the audit trail (``persona.letta``, with the page that showed the data: ``modifica``,
+    ``unione``); ``log_read=False`` only for writes, which their service audits."""
+    from services.core.letture import AccessoNegato, audit_read
+
+    if not _can_consult(user):
+        raise AccessoNegato("anagrafica.persona", public_id)
     try:
         persona = Persona.objects.filter(public_id=public_id).first()  # type: ignore[misc]
-    except (ValueError, ValidationError):
+    except (ValueError, TypeError, ValidationError):
         persona = None
     if persona is None:
-        raise Http404
+        raise AccessoNegato("anagrafica.persona", public_id)
     if log_read:
-        audit_log(action="persona.letta", actor=user, obj=persona, ip_address=ip_address)
+        audit_read(user=user, obj=persona, action="persona.letta", ip_address=ip_address,
+                   payload={"pagina": pagina} if pagina else None)
     return persona
+
+
+def persona_search_for_user(user: Any, query: str, *, ip_address: str | None,
+                            limit: int = 50, contesto: str = "anagrafica") -> list[Persona]:
+    """The registry search for someone allowed to consult it: one audit entry per search
+    (``persona.ricerca``: what was searched, where, how many came back), none for an empty
+    query, which lists nobody."""
+    from services.core.letture import audit_list
+
+    if not _can_consult(user):
+        return []
+    results = persona_search(query, limit=limit)
+    if (query or "").strip():
+        audit_list(user=user, action="persona.ricerca", ip_address=ip_address,
+                   filtro={"q": query.strip(), "contesto": contesto}, righe=len(results))
+    return results
+
+
+def persone_recenti_for_user(user: Any, *, ip_address: str | None,
+                             limit: int = 20) -> list[Persona]:
+    """The registry's opening list (the persons changed last), audited like a search."""
+    from services.core.letture import audit_list
+
+    if not _can_consult(user):
+        return []
+    results = list(Persona.objects.filter(unita_in__isnull=True).order_by("-updated_at")[:limit])
+    audit_list(user=user, action="persona.elenco", ip_address=ip_address,
+               filtro={"contesto": "recenti"}, righe=len(results))
+    return results
 
 
 def get_persona(public_id: object) -> Persona:

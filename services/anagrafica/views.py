@@ -24,7 +24,8 @@ from .selectors import (
     current_address,
     current_household,
     get_persona_for_user,
-    persona_search,
+    persona_search_for_user,
+    persone_recenti_for_user,
     possible_duplicates,
 )
 
@@ -32,6 +33,13 @@ from .selectors import (
 def _persona(request: HttpRequest, public_id: Any) -> Persona:
     """For the writes: the service functions record what they change."""
     return get_persona_for_user(request.user, public_id, log_read=False)
+
+
+def _read_for(request: HttpRequest, public_id: Any, pagina: str) -> Persona:
+    """For the pages that show the person's data in a form: opening them (GET) is a read;
+    a POST is audited by the service it calls (and redisplays what the user just sent)."""
+    return get_persona_for_user(request.user, public_id, ip_address=client_ip(request),
+                                pagina=pagina, log_read=request.method == "GET")
 
 
 def _picked(form: forms.Form) -> Persona:
@@ -44,8 +52,9 @@ def _picked(form: forms.Form) -> Persona:
 @capability_required(Capability.VIEW_ANAGRAFICA)
 def persona_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    results = persona_search(query) if query else list(
-        Persona.objects.filter(unita_in__isnull=True).order_by("-updated_at")[:20])
+    ip = client_ip(request)
+    results = (persona_search_for_user(request.user, query, ip_address=ip) if query
+               else persone_recenti_for_user(request.user, ip_address=ip))
     context = {"query": query, "results": results, "pick": request.GET.get("pick", "")}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "anagrafica/_results.html", context)
@@ -86,8 +95,16 @@ def persona_detail(request: HttpRequest, public_id: Any, forms_with_errors: dict
         from services.cartella.selectors import cartelle_visibili
 
         cartella = cartelle_visibili(request.user).filter(persona=persona).first()
+    from services.accesso.views import consenso_context
+    from services.cartella.history import persona_storia
+
     own = MembroNucleo.objects.filter(persona=persona, al__isnull=True).first()
+    forms_with_errors = forms_with_errors or {}
     context = {
+        **consenso_context(request, persona, forms_with_errors.pop("consenso", None)),
+        # The person as the hub: applications, interventions of the person and of the
+        # household, totals per year (and the case's documents when the user may open it).
+        "storia": persona_storia(persona, request.user, cartella),
         "persona": persona,
         "residenza": current_address(persona),
         "indirizzi": persona.indirizzi.order_by("tipo", "-dal"),
@@ -109,7 +126,7 @@ def persona_detail(request: HttpRequest, public_id: Any, forms_with_errors: dict
             "membro": f.MembroForm(),
             "riferimento": f.RiferimentoForm(),
             "decesso": f.DataForm(),
-            **(forms_with_errors or {}),
+            **forms_with_errors,
         },
     }
     return render(request, "anagrafica/detail.html", context, status=status)
@@ -117,7 +134,7 @@ def persona_detail(request: HttpRequest, public_id: Any, forms_with_errors: dict
 
 @capability_required(Capability.EDIT_ANAGRAFICA)
 def persona_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    persona = _persona(request, public_id)
+    persona = _read_for(request, public_id, "modifica")
     initial = {name: getattr(persona, name) for name in svc.EDITABLE}
     form = f.PersonaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -226,7 +243,7 @@ def persona_household_exit(request: HttpRequest, public_id: Any, membro_id: Any)
 @capability_required(Capability.MERGE_PERSONE)
 def persona_merge(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Merge a duplicate (chosen on this page) into this record."""
-    tieni = _persona(request, public_id)
+    tieni = _read_for(request, public_id, "unione")
     form = f.PersonaPickForm(request.POST or None)
     candidates = possible_duplicates(tieni)
     if request.method == "POST" and form.is_valid():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from uuid import UUID
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from services.core.errors import AmbitoError, NotFound
+from services.core.upload import upload_limit
 from services.core.views_import import importjob_detail
 from services.core.web import actor_of as _actor
 from tenants.permissions import capability_required
@@ -20,7 +20,7 @@ from tenants.roles import Capability
 from .forms_import import ImportAnagrafeForm
 from .importer import importazione_avvia, righe_scartate_esporta
 from .importer.selectors import get_importazione, importazioni_elenco, stesso_file_gia_importato
-from .importer.tracciato import RELAZIONI
+from .importer.tracciato import DIMENSIONE_MASSIMA, RELAZIONI
 from .models import ImportAnagrafe
 
 PER_PAGINA = 50
@@ -39,6 +39,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "anagrafica/import/list.html", {"pagina": pagina})
 
 
+@upload_limit(DIMENSIONE_MASSIMA)
 @capability_required(Capability.IMPORT_ANAGRAFE)
 def import_new(request: HttpRequest) -> HttpResponse:
     form = ImportAnagrafeForm(request.POST or None, request.FILES or None)
@@ -71,12 +72,4 @@ def import_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @capability_required(Capability.IMPORT_ANAGRAFE)
 def import_scartate_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
     importazione = _importazione(public_id)
-    righe = righe_scartate_esporta(actor=_actor(request), importazione=importazione)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="righe-scartate-{importazione.public_id}.csv"')
-    response.write("\ufeff")  # Excel reads UTF-8 only with the BOM
-    writer = csv.writer(response, delimiter=";")
-    for riga in righe:
-        writer.writerow(riga)
-    return response
+    return righe_scartate_esporta(actor=_actor(request), importazione=importazione).response("csv")

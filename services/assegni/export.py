@@ -1,26 +1,25 @@
-"""The statistics of the assegni as an Excel sheet: the exporter yields rows, ``xlsx`` writes
-them with openpyxl's write-only workbook (money stays Decimal, shown with cents)."""
+"""The statistics of the assegni as an Excel workbook (an exporter of
+``services.core.export``: money stays Decimal, shown with cents; dates stay dates)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from services.core.export import Exporter, Table
 
 from .selectors import RigaStatistica, assegni_elenco
 
 
-class StatisticheExporter:
-    nome_file = "assegni-statistiche.xlsx"
+class StatisticheExporter(Exporter):
+    filename = "assegni-statistiche"
 
     def __init__(self, righe: list[RigaStatistica]) -> None:
         self.righe = righe
 
-    def fogli(self) -> Iterator[tuple[str, list[str], Iterator[list[Any]]]]:
+    def tables(self) -> Iterator[Table]:
         yield (_("Per anno ed esito"),
                [_("Anno"), _("Tipo di assegno"), _("Esito"), _("Domande"), _("Importo complessivo (€)")],
                ([r.anno, r.tipo_label, r.esito_label, r.domande, r.importo_totale] for r in self.righe))
@@ -34,23 +33,3 @@ class StatisticheExporter:
             d = a.domanda
             yield [d.numero_protocollo, d.data_protocollo, a.get_tipo_display(), d.get_stato_display(),
                    d.esito_il, a.trasmessa_inps_il, a.importo_mensile, a.importo_totale]
-
-
-def xlsx(exporter: StatisticheExporter) -> bytes:
-    wb = Workbook(write_only=True)
-    for titolo, intestazione, righe in exporter.fogli():
-        ws = wb.create_sheet(title=str(titolo)[:31])
-        ws.append([str(h) for h in intestazione])
-        for riga in righe:
-            celle = []
-            for valore in riga:
-                cella = WriteOnlyCell(ws, value=valore)
-                if hasattr(valore, "quantize"):
-                    cella.number_format = "#,##0.00"
-                elif hasattr(valore, "isoformat"):
-                    cella.number_format = "DD/MM/YYYY"
-                celle.append(cella)
-            ws.append(celle)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()

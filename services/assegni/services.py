@@ -148,7 +148,7 @@ def assegno_completa(*, actor: Actor, domanda: Domanda, dati: DatiAssegno,
         verifica_completabile(locked)
         dati = _valida(locked.servizio.tipo, dati, locked.data_protocollo, locked.stato)
         if dsu is not None:
-            cambi = {campo: valore for campo, valore in (
+            cambi: dict[str, Any] = {campo: valore for campo, valore in (
                 ("dsu_protocollo", dsu.protocollo), ("dsu_anno", dsu.anno), ("dsu_data", dsu.data),
                 ("isee_valore", dsu.isee_valore), ("isee_tipo", dsu.isee_tipo))
                 if getattr(locked, campo) != valore}

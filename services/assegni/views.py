@@ -24,7 +24,7 @@ from tenants.roles import Capability
 
 from . import forms as f
 from . import services as svc
-from .export import StatisticheExporter, xlsx
+from .export import StatisticheExporter
 from .models import Assegno
 from .selectors import assegni_elenco, domande_da_completare, get_assegno, grafico
 from .selectors import assegni_statistiche as statistiche_per_anno
@@ -111,7 +111,7 @@ def assegni_new(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_DOMANDE)
 def assegni_completa(request: HttpRequest, public_id: Any) -> HttpResponse:
     """The assegno's data for an application registered without them (from the protocol)."""
-    domanda = domanda_for(public_id)
+    domanda = domanda_for(request, public_id, pagina="assegno")
     try:
         svc.verifica_completabile(domanda)
     except AmbitoError as exc:
@@ -164,9 +164,4 @@ def assegni_statistiche(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_DOMANDE)
 def assegni_export(request: HttpRequest) -> HttpResponse:
-    exporter = StatisticheExporter(statistiche_per_anno())
-    response = HttpResponse(
-        xlsx(exporter),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{exporter.nome_file}"'
-    return response
+    return StatisticheExporter(statistiche_per_anno()).response("xlsx", actor=actor_of(request))

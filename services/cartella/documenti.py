@@ -14,7 +14,6 @@ from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from services.anagrafica.services import Actor
 from services.core.audit import audit_log
 from services.core.errors import NotFound, ValidationFailed
 
+from .contenuto import ContenutoNonValido, controlla_immagine, controlla_office, controlla_pdf
 from .models import Cartella, Documento
 from .services import _label, ensure_writable
 
@@ -94,7 +94,8 @@ def _mb(size: int) -> str:
 
 
 def controlla_file(uploaded: Any) -> Formato:
-    """Refuse what we do not keep, with a message that says why. Reads, never writes."""
+    """Refuse what we do not keep, with a message that says why: the type by the first
+    bytes, then the content (``contenuto``). Reads, never writes."""
     if uploaded is None:
         raise ValidationFailed(_("Scegli il file da caricare."), field="file")
     size = getattr(uploaded, "size", None) or 0
@@ -121,6 +122,15 @@ def controlla_file(uploaded: Any) -> Formato:
             _("«%(name)s» ha l'estensione di un file %(ext)s ma il contenuto è un %(real)s: "
               "salvalo con l'estensione giusta e riprova.")
             % {"name": name, "ext": atteso.label, "real": trovato.label}, field="file")
+    try:
+        if trovato == PDF:
+            controlla_pdf(uploaded, name)
+        elif trovato in (JPEG, PNG):
+            controlla_immagine(uploaded, name, trovato.label)
+        else:
+            controlla_office(uploaded, name)
+    except ContenutoNonValido as exc:
+        raise ValidationFailed(str(exc), field="file") from exc
     return trovato
 
 
@@ -172,9 +182,16 @@ def documento_carica(*, actor: Actor, cartella: Cartella, uploaded: Any, tipo: s
 
 def documento_della_cartella(cartella: Cartella, public_id: Any) -> Documento:
     """A document of a case already obtained through ``get_cartella_for_user``."""
-    documento = Documento.objects.filter(cartella=cartella, public_id=public_id).first()
+    from django.core.exceptions import ValidationError
+
+    from services.core.letture import AccessoNegato
+
+    try:
+        documento = Documento.objects.filter(cartella=cartella, public_id=public_id).first()
+    except (ValueError, TypeError, ValidationError):
+        documento = None
     if documento is None:
-        raise Http404
+        raise AccessoNegato("cartella.documento", public_id)
     return documento
 
 

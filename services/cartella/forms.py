@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.accesso.models import AreaTarget
-from services.anagrafica.models import CondizioneSociale
+from services.accesso.models import AreaTarget, Consenso, SchedaAccesso
+from services.accesso.selectors import legal_representatives
+from services.anagrafica.models import CondizioneSociale, Persona
 
 from .documenti import ACCEPT
 from .models import Cartella, Documento, Problematica, RisorsaFamiliare, VoceDiario
@@ -54,6 +55,38 @@ class PresaInCaricoForm(forms.Form):
     colloquio_riservato = forms.BooleanField(
         label=_("Voce riservata (la leggono solo l'autore e il responsabile del caso)"),
         required=False)
+    consenso = forms.ChoiceField(
+        label=_("Consenso al trattamento dei dati chiesto al colloquio"), required=False,
+        widget=forms.RadioSelect,
+        choices=[("", _("Non chiesto ora (vale quello già registrato)")),
+                 (Consenso.Stato.CONCESSO, _("Concesso")),
+                 (Consenso.Stato.NEGATO, _("Negato"))],
+        help_text=_("Dopo la segnalazione scritta di un pubblico ufficiale va sempre chiesto. "
+                    "Se è negato, senza mandato dell'autorità giudiziaria resta agli atti la "
+                    "sola segnalazione e non si apre la cartella."))
+    consenso_da = forms.ChoiceField(label=_("Risponde"), required=False)
+    consenso_modalita = forms.ChoiceField(label=_("Come è stato raccolto il consenso"),
+                                          choices=Consenso.Modalita.choices, required=False)
+
+    def __init__(self, *args: Any, scheda: SchedaAccesso | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rappresentanti: dict[str, Persona] = {}
+        if scheda is not None and scheda.utente_id is not None:
+            self.rappresentanti = {str(r.riferimento.public_id): r.riferimento
+                                   for r in legal_representatives(scheda.utente)}
+            if scheda.interlocutore_tipo == SchedaAccesso.Interlocutore.PUBBLICO_UFFICIALE:
+                consenso = cast(forms.ChoiceField, self.fields["consenso"])
+                consenso.choices = list(consenso.choices)[1:]
+        field = cast(forms.ChoiceField, self.fields["consenso_da"])
+        field.choices = [("", _("La persona stessa")),
+                         *((pid, _("%(who)s, legale rappresentante") % {"who": p.nome_completo})
+                           for pid, p in self.rappresentanti.items())]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d["consenso_rilasciato_da"] = self.rappresentanti.get(d.pop("consenso_da", "") or "")
+        d["consenso_modalita"] = d.get("consenso_modalita") or Consenso.Modalita.SCRITTO
+        return d
 
 
 class ProblematicaRigaForm(forms.Form):

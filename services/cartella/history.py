@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from services.accesso.models import SchedaAccesso
 from services.anagrafica.selectors import current_household
+from tenants.roles import Capability, permission_name
 
 from .models import Cartella, Documento, MovimentoCartella
 from .selectors import voci_diario_visibili
@@ -59,17 +60,25 @@ class _Registered:
     label: Any
     order: int
     provider: Provider
+    # Person-level kinds (they read only ``cartella.persona``) also make the person's page
+    # of someone without a case file; each is shown to users with one of these capabilities.
+    persona_capabilities: tuple[str, ...] = ()
 
 
 _PROVIDERS: dict[str, _Registered] = {}
 _discovered: list[bool] = []
 
 
-def timeline_provider(kind: str, label: Any, *, order: int = 100) -> Callable[[Provider], Provider]:
-    """Register a provider of timeline entries of one kind (re-registering replaces it)."""
+def timeline_provider(kind: str, label: Any, *, order: int = 100,
+                      persona_capabilities: Iterable[str] = ()) -> Callable[[Provider], Provider]:
+    """Register a provider of timeline entries of one kind (re-registering replaces it).
+
+    With ``persona_capabilities`` the provider is person-level: it reads only
+    ``cartella.persona`` / ``cartella.persona_id`` (so it also runs for a person without a
+    case file, see ``persona_storia``) and its entries are for users holding one of them."""
 
     def decorator(fn: Provider) -> Provider:
-        _PROVIDERS[kind] = _Registered(kind, label, order, fn)
+        _PROVIDERS[kind] = _Registered(kind, label, order, fn, tuple(persona_capabilities))
         return fn
 
     return decorator
@@ -115,7 +124,40 @@ def _day(value: date | datetime) -> date:
 
 
 def cartella_storia(cartella: Cartella, user: Any) -> Storia:
-    registered = providers()
+    return _storia(cartella, user, providers())
+
+
+@dataclass(frozen=True)
+class PersonaSenzaCartella:
+    """What a person-level provider reads of a case, for a person who has none (or one the
+    user may not open)."""
+
+    persona: Any
+
+    @property
+    def persona_id(self) -> int:
+        return int(self.persona.pk)
+
+
+def _may(user: Any, capabilities: tuple[str, ...]) -> bool:
+    return bool(user.is_authenticated
+                and any(user.has_perm(permission_name(c)) for c in capabilities))
+
+
+def persona_storia(persona: Any, user: Any, cartella: Cartella | None = None) -> Storia:
+    """The person's page: the same providers as the case history, limited to what concerns
+    the person and their household (contacts, applications and their outcomes,
+    interventions active and concluded, what was committed and paid each year), each kind
+    only for the users whose capabilities reach it. With ``cartella`` — the person's case
+    file, already obtained through ``get_cartella_for_user`` — its documents come too."""
+    scope: Any = cartella if cartella is not None else PersonaSenzaCartella(persona)
+    chosen = [r for r in providers()
+              if (r.persona_capabilities and _may(user, r.persona_capabilities))
+              or (cartella is not None and r.kind == "documento")]
+    return _storia(scope, user, chosen)
+
+
+def _storia(cartella: Any, user: Any, registered: list[_Registered]) -> Storia:
     entries: list[TimelineEntry] = []
     for reg in registered:
         for entry in reg.provider(cartella, user):
@@ -138,7 +180,8 @@ def cartella_storia(cartella: Cartella, user: Any) -> Storia:
 # --- the kinds this app knows -------------------------------------------------------------
 
 
-@timeline_provider("accesso", gettext_lazy("Accessi"), order=10)
+@timeline_provider("accesso", gettext_lazy("Accessi"), order=10,
+                   persona_capabilities=(Capability.VIEW_CARTELLA,))
 def _accessi(cartella: Cartella, user: Any) -> Iterable[TimelineEntry]:
     """Every contact with the front office, of the person and of the members of their
     current household."""

@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.accesso.models import AreaTarget, SchedaAccesso
+from services.accesso.models import AreaTarget, Consenso, SchedaAccesso
+from services.accesso.selectors import is_legal_representative, mandato_autorita_giudiziaria
+from services.accesso.services import consenso_registra, scheda_applica_diniego
 from services.anagrafica.models import Persona
 from services.anagrafica.services import Actor
 from services.core.audit import audit_log
@@ -37,12 +39,43 @@ class Esito:
     APERTA = "aperta"
     RIAPERTA = "riaperta"
     COLLEGATA = "collegata"
+    # Consent refused at the first interview: nobody taken in charge, the scheda keeps only
+    # what the rules allow (``accesso.services.scheda_applica_diniego``).
+    DINIEGO = "diniego"
 
 
 @dataclass(frozen=True)
 class PresaInCarico:
-    cartella: Cartella
+    cartella: Cartella | None  # None only with Esito.DINIEGO
     esito: str  # Esito.*
+    consenso: Consenso | None = None
+
+
+def _check_answer(scheda: SchedaAccesso, persona: Persona, consenso: str,
+                  rilasciato_da: Persona | None) -> None:
+    """At the first interview after a public official's written report the consent is asked
+    ("Al primo colloquio con l'utente o legale rappresentante l'operatore sociale avrà cura
+    di richiedere il consenso al trattamento dei dati personali"); for any other scheda
+    the answer is optional (recorded when given)."""
+    if consenso and consenso not in (Consenso.Stato.CONCESSO, Consenso.Stato.NEGATO):
+        raise ValidationFailed(_("Il consenso è concesso o negato."), field="consenso")
+    if (scheda.interlocutore_tipo == SchedaAccesso.Interlocutore.PUBBLICO_UFFICIALE
+            and not consenso):
+        raise ValidationFailed(
+            _("Segnalazione di un pubblico ufficiale: al primo colloquio chiedi alla persona "
+              "o al suo legale rappresentante il consenso al trattamento dei dati e indica la "
+              "risposta."), field="consenso")
+    if rilasciato_da is not None and not is_legal_representative(persona, rilasciato_da):
+        raise ValidationFailed(
+            _("%(who)s non risulta in anagrafica tutore, curatore o amministratore di sostegno "
+              "della persona.") % {"who": rilasciato_da.nome_completo}, field="consenso_da")
+
+
+def _refusal_stops_the_service(scheda: SchedaAccesso, persona: Persona) -> bool:
+    """Without a judicial order (the scheda's own or an earlier one) or a suspected harm, a
+    refusal means the service cannot act."""
+    return not (scheda.richiede_cartella or scheda.presunto_pregiudizio
+                or mandato_autorita_giudiziaria(persona) is not None)
 
 
 def _lock_inoltrata(scheda: SchedaAccesso) -> SchedaAccesso:
@@ -97,12 +130,22 @@ def scheda_prendi_in_carico(
     colloquio: str,
     colloquio_riservato: bool = False,
     problematiche: Sequence[tuple[str, str]] = (),
+    consenso: str = "",
+    consenso_modalita: str = Consenso.Modalita.SCRITTO,
+    consenso_rilasciato_da: Persona | None = None,
 ) -> PresaInCarico:
     """Take the person of the scheda in charge after the first professional interview.
 
     No case file, or a closed one: it is opened (reopened) with the acting social worker
     responsible. A case already open or suspended: the scheda is added to it, if the social
     worker works on that case; otherwise the scheda waits for the colleague who does.
+
+    ``consenso`` is the answer asked at this interview (required after a public official's
+    report), given by the person or by ``consenso_rilasciato_da``, their legal
+    representative on record. It is recorded in the person's consent history. A refusal,
+    with no judicial order nor suspected harm, takes nobody in charge: the scheda keeps only
+    what the rules allow (Esito.DINIEGO, no case file). After a judicial order the refusal
+    is recorded and the service goes on.
     """
     if scheda.utente_id is None:
         raise ValidationFailed(_("La scheda non riguarda una persona identificata: non si può "
@@ -118,9 +161,25 @@ def scheda_prendi_in_carico(
                                field="colloquio")
     righe = _clean_problematiche(problematiche)
     persona: Persona = scheda.utente  # type: ignore[assignment]
+    consenso = (consenso or "").strip()
+    _check_answer(scheda, persona, consenso, consenso_rilasciato_da)
 
     with transaction.atomic():
         locked = _lock_inoltrata(scheda)
+        risposta: Consenso | None = None
+        if consenso:
+            risposta = consenso_registra(actor=actor, persona=persona, stato=consenso,
+                                         data=data, modalita=consenso_modalita,
+                                         rilasciato_da=consenso_rilasciato_da,
+                                         note=_("Primo colloquio, scheda n. %(n)s")
+                                         % {"n": locked.numero})
+            if (consenso == Consenso.Stato.NEGATO
+                    and _refusal_stops_the_service(locked, persona)):
+                scheda_applica_diniego(actor=actor, scheda=locked, consenso=risposta)
+                scheda.refresh_from_db()
+                return PresaInCarico(cartella=None, esito=Esito.DINIEGO, consenso=risposta)
+            locked.consenso = risposta
+            locked.save(update_fields=["consenso", "updated_at"])
         cartella = Cartella.objects.select_for_update().filter(persona=persona).first()
         if cartella is None or cartella.stato == Cartella.Stato.CHIUSA:
             esito = Esito.APERTA if cartella is None else Esito.RIAPERTA
@@ -160,7 +219,7 @@ def scheda_prendi_in_carico(
                   payload={"cartella": str(cartella.public_id), "esito": esito},
                   ip_address=actor.ip_address)
     scheda.refresh_from_db()
-    return PresaInCarico(cartella=cartella, esito=esito)
+    return PresaInCarico(cartella=cartella, esito=esito, consenso=risposta)
 
 
 def dati_per_valutazione(scheda: SchedaAccesso) -> dict[str, Any]:

@@ -7,9 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
 
-from services.core.audit import audit_log
+from services.core.letture import AccessoNegato, audit_list, audit_read
 from tenants.roles import Capability, permission_name
 
 from .models import Cartella, OperatoreCartella
@@ -57,15 +56,20 @@ def get_cartella_for_user(user: Any, public_id: Any, *, write: bool = False,
         cartella = cartelle_visibili(user).filter(public_id=public_id).first()
     except (ValueError, TypeError, ValidationError):  # not a UUID
         cartella = None
-    if cartella is None:
-        raise Http404
-    if write and not can_change(user, cartella):
-        raise Http404
-    if contribute and not can_contribute(user, cartella):
-        raise Http404
-    audit_log(action="cartella.scrittura" if write or contribute else "cartella.letta", actor=user,
-              obj=cartella, ip_address=ip_address)
+    if (cartella is None or (write and not can_change(user, cartella))
+            or (contribute and not can_contribute(user, cartella))):
+        # Recorded as a refused attempt (services.core.middleware), with the id asked for.
+        raise AccessoNegato("cartella.cartella", public_id)
+    audit_read(user=user, obj=cartella, ip_address=ip_address,
+               action="cartella.scrittura" if write or contribute else "cartella.letta")
     return cartella
+
+
+def audit_cartelle_page(user: Any, *, ip_address: str | None, filtro: dict, righe: int,
+                        pagina: int) -> None:
+    """One entry for a page of the list of case files (the filter and how many rows)."""
+    audit_list(user=user, action="cartella.elenco", ip_address=ip_address, filtro=filtro,
+               righe=righe, pagina=pagina)
 
 
 def lettori_cartella(cartella: Cartella) -> QuerySet:

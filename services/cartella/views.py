@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET
 from services.anagrafica.models import CondizioneSociale, Riferimento
 from services.anagrafica.selectors import current_household
 from services.core.errors import NotFound
+from services.core.letture import REFUSED
 from services.core.text import fold
-from services.core.web import actor_of
+from services.core.web import actor_of, client_ip
 from tenants.models import Membership
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import ROLE_CAPABILITIES, Capability
@@ -31,6 +32,7 @@ from .documenti import documento_apri, documento_della_cartella
 from .history import cartella_storia
 from .models import Cartella
 from .selectors import (
+    audit_cartelle_page,
     can_change,
     can_contribute,
     cartelle_visibili,
@@ -57,7 +59,7 @@ SEZIONI = [key for key, _label in SEZIONI_LABELS]
 def cartella_for(request: HttpRequest, public_id: Any, *, write: bool = False,
                  contribute: bool = False) -> Cartella:
     return get_cartella_for_user(request.user, public_id, write=write, contribute=contribute,
-                                 ip_address=request.META.get("REMOTE_ADDR"))
+                                 ip_address=client_ip(request))
 
 
 def detail_url(cartella: Cartella, sezione: str = "") -> str:
@@ -101,6 +103,9 @@ def cartella_list(request: HttpRequest) -> HttpResponse:
             cartelle = cartelle.filter(area_target=data["area"])
     cartelle = cartelle.order_by("persona__cognome", "persona__nome", "id")
     page = Paginator(cartelle, 50).get_page(request.GET.get("pagina"))
+    audit_cartelle_page(request.user, ip_address=client_ip(request),
+                        filtro=form.cleaned_data if form.is_valid() else {},
+                        righe=len(page.object_list), pagina=page.number)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "cartella/cartella_list.html",
@@ -246,7 +251,9 @@ def cartella_readers(request: HttpRequest, public_id: Any) -> HttpResponse:
     if azione == "letture":
         entries = entries.filter(Q(action="cartella.letta") | Q(action="documento.scaricato"))
     elif azione == "modifiche":
-        entries = entries.exclude(action__in=["cartella.letta", "documento.scaricato"])
+        entries = entries.exclude(action__in=["cartella.letta", "documento.scaricato", REFUSED])
+    elif azione == "negati":
+        entries = entries.filter(action=REFUSED)
     page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
     return render(request, "cartella/cartella_readers.html",
                   {"cartella": cartella, "persona": cartella.persona, "page": page,

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.core.errors import AmbitoError
+from services.core.upload import upload_limit
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
 from . import fascicolo
 from . import forms as f
 from .diario import voce_diario_crea
-from .documenti import documento_carica
+from .documenti import MAX_BYTES, documento_carica
 from .models import AvvisoCartella, Cartella, Problematica, RisorsaFamiliare
 from .services import (
     ApprovalRequired,
@@ -119,6 +120,7 @@ def cartella_condizione_add(request: HttpRequest, cartella: Cartella, data: dict
     return _("Dato sociale verificato registrato.")
 
 
+@upload_limit(MAX_BYTES)
 @_azione(f.DocumentoForm, "documento_form", "documenti", contribute=True)
 def cartella_documento_add(request: HttpRequest, cartella: Cartella, data: dict) -> str:
     documento = documento_carica(actor=actor_of(request), cartella=cartella,

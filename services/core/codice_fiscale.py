@@ -23,8 +23,21 @@ def _is_valid(cf: str) -> bool:
     return bool(codicefiscale.is_valid(cf))
 
 
+def clean_codice_fiscale_input(value: str | None) -> str:
+    """What the operator typed or pasted, without spaces anywhere (a code copied from a
+    card or a PDF often carries them) and in capitals."""
+    return "".join((value or "").split()).upper()
+
+
 def normalize_codice_fiscale(value: str) -> str:
-    cf = (value or "").strip().upper().replace(" ", "")
+    cf = clean_codice_fiscale_input(value)
+    if len(cf) == 11 and cf.isdigit():
+        raise ValidationFailed(
+            _("«%(cf)s» è un codice fiscale di 11 cifre: appartiene a una società o a un ente "
+              "(come la partita IVA), non a una persona. Per una persona il codice fiscale ha "
+              "16 caratteri.") % {"cf": cf},
+            field="codice_fiscale",
+        )
     if not _is_valid(cf):
         raise ValidationFailed(
             _("Il codice fiscale «%(cf)s» non è valido: controlla lettere, cifre e carattere di controllo.")

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, through the trusted proxies only (``services.core.clientip``)."""
+    from .clientip import client_address
+
+    return client_address(request)
 
 
 def actor_of(request: HttpRequest) -> Actor:

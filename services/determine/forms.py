@@ -9,6 +9,7 @@ from services.core.forms import EuroField
 from services.interventi.models import Servizio
 
 from .liquidabili import Voce
+from .models import ModalitaPagamento
 from .selectors import voci_piano_del_comune
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -80,3 +81,31 @@ class LiquidazioneForm(forms.Form):
 class AnnullaLiquidazioneForm(forms.Form):
     motivo = forms.CharField(label=_("Motivo dell'annullamento"),
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RettificaDeterminaForm(forms.Form):
+    data_adozione = forms.DateField(label=_("Data di adozione"), widget=DATE)
+    oggetto = forms.CharField(label=_("Oggetto"), max_length=500)
+    capitolo = forms.CharField(label=_("Capitolo di bilancio"), max_length=30)
+    articolo = forms.CharField(label=_("Articolo"), max_length=30, required=False)
+    importo_impegnato = EuroField(label=_("Importo impegnato (euro)"), min_value=None)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    motivo = forms.CharField(label=_("Motivo della rettifica"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnnullaDeterminaForm(forms.Form):
+    motivo = forms.CharField(label=_("Motivo dell'annullamento"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ModalitaPagamentoForm(forms.Form):
+    tipo = forms.ChoiceField(label=_("Modalità"), choices=ModalitaPagamento.Tipo.choices)
+    iban = forms.CharField(label=_("IBAN"), max_length=42, required=False,
+                           help_text=_("Per il bonifico: IBAN italiano di 27 caratteri."))
+    intestatario = forms.CharField(label=_("Intestatario del conto"), max_length=200,
+                                   required=False)
+    delegato_cf = forms.CharField(label=_("Codice fiscale del delegato"), max_length=16,
+                                  required=False,
+                                  help_text=_("Per la riscossione da parte di un delegato."))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

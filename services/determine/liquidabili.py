@@ -27,6 +27,10 @@ class Voce:
     importo: Decimal
     determina_id: int | None  # the determina it draws on (None: any chosen by the user)
     persona_id: int | None = None  # the beneficiary, for totals per person
+    # True when the money goes to the person (``persona_id``), who then needs a payment
+    # method (``ModalitaPagamento``); False for a provider's invoice.
+    a_persona: bool = False
+    modalita: str = ""  # how a payee that is not a person is paid (the provider's IBAN)
 
 
 class Liquidabile(Protocol):

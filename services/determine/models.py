@@ -75,7 +75,18 @@ class Determina(BaseModel):
 
     @property
     def disponibile(self) -> Decimal:
+        """What may still be liquidated: nothing on an annulled determina."""
+        if self.stato == self.Stato.ANNULLATA:
+            return ZERO
         return self.importo_impegnato - self.importo_liquidato
+
+    @property
+    def impegno_effettivo(self) -> Decimal:
+        """What the determina commits: on an annulled one, only what it liquidated (the
+        rest is released)."""
+        if self.stato == self.Stato.ANNULLATA:
+            return self.importo_liquidato
+        return self.importo_impegnato
 
 
 class Liquidazione(BaseModel):
@@ -121,6 +132,10 @@ class RigaLiquidazione(BaseModel):
     # Who benefits, for the totals per person (null for invoices covering several people).
     persona_id = models.BigIntegerField(_("beneficiario"), null=True, blank=True)
     importo = money(_("importo"))
+    # How the line is paid, as it was when the act was issued (the person's payment method,
+    # the provider's IBAN).
+    modalita_pagamento = models.CharField(_("modalità di pagamento"), max_length=300,
+                                          blank=True)
     # Denormalised from the liquidazione so the partial unique index can read it.
     annullata = models.BooleanField(default=False)
 
@@ -135,3 +150,55 @@ class RigaLiquidazione(BaseModel):
                 name="riga_liquidazione_oggetto_una_volta",
             ),
         ]
+
+
+class ModalitaPagamento(BaseModel):
+    """How a person (a beneficiary, or a delegate who collects for them) is paid. One is in
+    force per person; a new one replaces it (the old one stays, not in force, for the acts
+    that used it). A liquidazione refuses a line to a person without one."""
+
+    class Tipo(models.TextChoices):
+        BONIFICO = "bonifico", _("Bonifico su IBAN")
+        CONTANTI = "contanti", _("Contanti presso la tesoreria")
+        QUIETANZA = "quietanza", _("Quietanza diretta")
+        DELEGATO = "delegato", _("Riscossione da parte di un delegato")
+
+    persona = models.ForeignKey("anagrafica.Persona", on_delete=models.PROTECT,
+                                related_name="modalita_pagamento", verbose_name=_("persona"))
+    tipo = models.CharField(_("modalità"), max_length=10, choices=Tipo.choices)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    intestatario = models.CharField(_("intestatario del conto"), max_length=200, blank=True)
+    delegato = models.ForeignKey("anagrafica.Persona", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="deleghe_riscossione",
+                                 verbose_name=_("delegato"))
+    in_vigore = models.BooleanField(_("in vigore"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-in_vigore", "-created_at", "-id"]
+        verbose_name = _("modalità di pagamento")
+        verbose_name_plural = _("modalità di pagamento")
+        constraints = [
+            models.UniqueConstraint(fields=["persona"], condition=Q(in_vigore=True),
+                                    name="modalita_pagamento_una_in_vigore"),
+            models.CheckConstraint(condition=~Q(tipo="bonifico") | ~Q(iban=""),
+                                   name="modalita_bonifico_con_iban"),
+            models.CheckConstraint(
+                condition=(Q(tipo="delegato", delegato__isnull=False) & ~Q(delegato=F("persona")))
+                | (~Q(tipo="delegato") & Q(delegato__isnull=True)),
+                name="modalita_delegato_altra_persona"),
+        ]
+
+    def __str__(self) -> str:
+        return self.descrizione
+
+    @property
+    def descrizione(self) -> str:
+        """As printed on the atto di liquidazione."""
+        if self.tipo == self.Tipo.BONIFICO:
+            testo = _("Bonifico IBAN %(i)s") % {"i": self.iban}
+            return f"{testo} ({self.intestatario})" if self.intestatario else testo
+        if self.tipo == self.Tipo.DELEGATO and self.delegato is not None:
+            return _("Riscuote il delegato %(d)s (%(cf)s)") % {
+                "d": self.delegato.nome_completo, "cf": self.delegato.codice_fiscale}
+        return str(self.get_tipo_display())

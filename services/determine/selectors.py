@@ -6,9 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
+
+from services.core.letture import AccessoNegato, audit_read
 
 from . import liquidabili
 from .liquidabili import Voce
@@ -31,8 +43,56 @@ def get_determina(public_id: Any) -> Determina:
     return _by_public_id(Determina.objects.select_related("servizio"), public_id)
 
 
+def storia_determina(determina: Determina) -> QuerySet:
+    """Registration, rectifications and annulment of the determina, newest first."""
+    from services.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(object_type="determine.determina",
+                                     object_id=str(determina.public_id)).order_by("-at", "-id")
+
+
 def get_liquidazione(public_id: Any) -> Liquidazione:
     return _by_public_id(Liquidazione.objects.select_related("determina"), public_id)
+
+
+def _can_manage(user: Any) -> bool:
+    from tenants.roles import Capability, permission_name
+
+    return bool(user.is_authenticated
+                and user.has_perm(permission_name(Capability.MANAGE_DETERMINE)))
+
+
+def get_determina_for_user(user: Any, public_id: Any, *, ip_address: str | None,
+                           log_read: bool = True, pagina: str = "") -> Determina:
+    """A determina (its page lists the beneficiaries of the interventions it funds) for
+    someone who manages acts, or 404 (missing or not allowed look the same; the refusal is
+    audited by the middleware). The read is audited (``determina.letta``)."""
+    if not _can_manage(user):
+        raise AccessoNegato("determine.determina", public_id)
+    try:
+        determina = get_determina(public_id)
+    except Http404:
+        raise AccessoNegato("determine.determina", public_id) from None
+    if log_read:
+        audit_read(user=user, obj=determina, action="determina.letta", ip_address=ip_address,
+                   payload={"pagina": pagina} if pagina else None)
+    return determina
+
+
+def get_liquidazione_for_user(user: Any, public_id: Any, *, ip_address: str | None,
+                              log_read: bool = True) -> Liquidazione:
+    """An atto di liquidazione (who is paid, how much) for someone who manages acts, or
+    404; the read is audited (``liquidazione.letta``)."""
+    if not _can_manage(user):
+        raise AccessoNegato("determine.liquidazione", public_id)
+    try:
+        liquidazione = get_liquidazione(public_id)
+    except Http404:
+        raise AccessoNegato("determine.liquidazione", public_id) from None
+    if log_read:
+        audit_read(user=user, obj=liquidazione, action="liquidazione.letta",
+                   ip_address=ip_address)
+    return liquidazione
 
 
 def voci_da_liquidare(determina: Determina) -> list[tuple[Any, list[Voce]]]:
@@ -40,25 +100,31 @@ def voci_da_liquidare(determina: Determina) -> list[tuple[Any, list[Voce]]]:
     return [(kind, kind.da_liquidare(determina=determina)) for kind in liquidabili.all_kinds()]
 
 
+def _impegno_effettivo() -> Case:
+    """An annulled determina commits only what it liquidated (``Determina.impegno_effettivo``)."""
+    return Case(When(stato=Determina.Stato.ANNULLATA, then=F("importo_liquidato")),
+                default=F("importo_impegnato"), output_field=MONEY)
+
+
 def _residuo() -> ExpressionWrapper:
     return ExpressionWrapper(F("impegnato") - F("liquidato"), output_field=MONEY)
 
 
 def riepilogo_per_determina(esercizio: int | None = None) -> QuerySet[Determina]:
-    qs = Determina.objects.exclude(stato=Determina.Stato.ANNULLATA).select_related("servizio")
+    qs = Determina.objects.select_related("servizio")
     if esercizio:
         qs = qs.filter(esercizio=esercizio)
     return qs.annotate(
-        impegnato=F("importo_impegnato"), liquidato=F("importo_liquidato"),
+        impegnato=_impegno_effettivo(), liquidato=F("importo_liquidato"),
     ).annotate(residuo=_residuo()).order_by("-esercizio", "numero")
 
 
 def riepilogo_per_servizio(esercizio: int | None = None) -> list[dict[str, Any]]:
-    qs = Determina.objects.exclude(stato=Determina.Stato.ANNULLATA)
+    qs = Determina.objects.all()
     if esercizio:
         qs = qs.filter(esercizio=esercizio)
     rows = (qs.values("servizio__nome")
-            .annotate(impegnato=Coalesce(Sum("importo_impegnato"), Value(ZERO), output_field=MONEY),
+            .annotate(impegnato=Coalesce(Sum(_impegno_effettivo()), Value(ZERO), output_field=MONEY),
                       liquidato=Coalesce(Sum("importo_liquidato"), Value(ZERO), output_field=MONEY),
                       determine=Count("id"))
             .annotate(residuo=_residuo()).order_by("servizio__nome"))
@@ -66,8 +132,8 @@ def riepilogo_per_servizio(esercizio: int | None = None) -> list[dict[str, Any]]
 
 
 def riepilogo_per_anno() -> list[dict[str, Any]]:
-    rows = (Determina.objects.exclude(stato=Determina.Stato.ANNULLATA).values("esercizio")
-            .annotate(impegnato=Coalesce(Sum("importo_impegnato"), Value(ZERO), output_field=MONEY),
+    rows = (Determina.objects.values("esercizio")
+            .annotate(impegnato=Coalesce(Sum(_impegno_effettivo()), Value(ZERO), output_field=MONEY),
                       liquidato=Coalesce(Sum("importo_liquidato"), Value(ZERO), output_field=MONEY),
                       determine=Count("id"))
             .annotate(residuo=_residuo()).order_by("-esercizio"))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from services.anagrafica.services import Actor
 from services.core.audit import audit_log
-from services.core.errors import AlreadyExists, ValidationFailed
+from services.core.errors import AlreadyExists, NotAllowed, ValidationFailed
 from services.core.numbering import next_number
 from services.interventi.models import Servizio
 
@@ -53,6 +53,23 @@ def euro(value: Decimal) -> str:
 # --- determine ----------------------------------------------------------------------------
 
 
+def _data_atto_valida(data: date | None, *, field: str) -> None:
+    """An act is dated on the day it is adopted: never later than today."""
+    if data is None:
+        raise ValidationFailed(_("Indica la data dell'atto."), field=field)
+    if data > timezone.localdate():
+        raise ValidationFailed(
+            _("La data dell'atto (%(d)s) è nel futuro: un atto non si data dopo oggi.")
+            % {"d": data.strftime("%d/%m/%Y")}, field=field)
+
+
+def _amministrativo(actor: Actor) -> None:
+    from tenants.roles import Capability, permission_name
+
+    if not actor.user.has_perm(permission_name(Capability.MANAGE_DETERMINE)):
+        raise NotAllowed(_("Solo l'ufficio amministrativo rettifica o annulla una determina."))
+
+
 def _voce_della_zona(public_id: uuid.UUID) -> bool:
     """The line exists in a plan of the zone the current ente works in (public schema): the
     comune's zone, or the zone itself when its ufficio di piano manages services."""
@@ -71,8 +88,7 @@ def determina_create(*, actor: Actor, data_adozione: date, oggetto: str, capitol
                      numero: str = "", articolo: str = "", servizio: Servizio | None = None,
                      voce_piano: uuid.UUID | str | None = None, note: str = "") -> Determina:
     """A determina, numbered by the comune's counter unless its number is typed in."""
-    if data_adozione is None:
-        raise ValidationFailed(_("Indica la data di adozione."), field="data_adozione")
+    _data_atto_valida(data_adozione, field="data_adozione")
     esercizio = esercizio or data_adozione.year
     oggetto, capitolo = (oggetto or "").strip(), (capitolo or "").strip()
     if not oggetto:
@@ -133,6 +149,11 @@ def determina_verifica_capienza(*, determina_id: int, aggiunta: Any) -> None:
     from services.interventi.services import importo_impegnato_su
 
     determina = Determina.objects.select_for_update().get(pk=determina_id)
+    if determina.stato != Determina.Stato.ESECUTIVA:
+        raise ValidationFailed(_("La determina %(d)s è %(s)s: non impegna altri interventi.")
+                               % {"d": determina.riferimento,
+                                  "s": determina.get_stato_display().lower()},
+                               field="determina")
     gia = importo_impegnato_su(determina_id)
     if aggiunta.pk is not None and aggiunta.determina_id == determina_id:
         from services.interventi.models import Intervento
@@ -150,7 +171,119 @@ def determina_verifica_capienza(*, determina_id: int, aggiunta: Any) -> None:
                "i": euro(determina.importo_impegnato)}, field="determina")
 
 
+#: what a rectification may correct (the number and the year identify the act: never)
+RETTIFICA_CAMPI = ("data_adozione", "oggetto", "capitolo", "articolo", "importo_impegnato",
+                   "note")
+
+
+def _valore(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else (
+        str(value) if isinstance(value, Decimal) else value)
+
+
+def determina_rectify(*, actor: Actor, determina: Determina, motivo: str,
+                      data_adozione: date, oggetto: str, capitolo: str,
+                      importo_impegnato: Decimal, articolo: str = "",
+                      note: str = "") -> Determina:
+    """Correct an executive determina (a material error, a changed commitment), with the
+    reason. The commitment never goes below what is liquidated or what the approved
+    interventions on it already commit; the year and the number stay."""
+    from services.interventi.services import importo_impegnato_su
+
+    _amministrativo(actor)
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationFailed(_("Indica il motivo della rettifica."), field="motivo")
+    _data_atto_valida(data_adozione, field="data_adozione")
+    oggetto, capitolo = (oggetto or "").strip(), (capitolo or "").strip()
+    if not oggetto:
+        raise ValidationFailed(_("Indica l'oggetto della determina."), field="oggetto")
+    if not capitolo:
+        raise ValidationFailed(_("Indica il capitolo di bilancio."), field="capitolo")
+    if importo_impegnato is None or importo_impegnato <= 0:
+        raise ValidationFailed(_("L'importo impegnato deve essere maggiore di zero."),
+                               field="importo_impegnato")
+    if importo_impegnato != importo_impegnato.quantize(CENT):
+        raise ValidationFailed(_("Gli importi si indicano in euro con al massimo due decimali."),
+                               field="importo_impegnato")
+    with transaction.atomic():
+        det = Determina.objects.select_for_update().get(pk=determina.pk)
+        if det.stato != Determina.Stato.ESECUTIVA:
+            raise ValidationFailed(_("La determina è %(s)s: non si rettifica.")
+                                   % {"s": det.get_stato_display().lower()})
+        if data_adozione.year != det.esercizio and str(det.esercizio) in det.numero:
+            raise ValidationFailed(_("La data di adozione deve restare nell'esercizio %(e)s.")
+                                   % {"e": det.esercizio}, field="data_adozione")
+        minimo = max(det.importo_liquidato, importo_impegnato_su(det.pk))
+        if importo_impegnato < minimo:
+            raise ValidationFailed(
+                _("L'impegno non può scendere sotto %(m)s: tanto è già liquidato o impegnato "
+                  "dagli interventi approvati sulla determina.") % {"m": euro(minimo)},
+                field="importo_impegnato")
+        nuovo = {"data_adozione": data_adozione, "oggetto": oggetto, "capitolo": capitolo,
+                 "articolo": (articolo or "").strip(), "importo_impegnato": importo_impegnato,
+                 "note": (note or "").strip()}
+        cambiati = [k for k in RETTIFICA_CAMPI if getattr(det, k) != nuovo[k]]
+        if not cambiati:
+            raise ValidationFailed(_("Nessun dato è cambiato: non c'è nulla da rettificare."))
+        prima = {k: _valore(getattr(det, k)) for k in cambiati}
+        for k in cambiati:
+            setattr(det, k, nuovo[k])
+        det.save(update_fields=[*cambiati, "updated_at"])
+        _audit(actor, "determina.rettificata", det,
+               {"motivo": motivo, "prima": prima,
+                "dopo": {k: _valore(getattr(det, k)) for k in cambiati}})
+    determina.refresh_from_db()
+    return det
+
+
+def determina_annul(*, actor: Actor, determina: Determina, motivo: str) -> Determina:
+    """Annul a determina, with the reason. What it already liquidated stays liquidated (and
+    counted); nothing more is committed or paid on it: it takes no new liquidazione, no new
+    intervention or contract, and its uncommitted remainder leaves the reports (committed =
+    liquidated, see ``impegno_effettivo``)."""
+    _amministrativo(actor)
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationFailed(_("Indica il motivo dell'annullamento."), field="motivo")
+    with transaction.atomic():
+        det = Determina.objects.select_for_update().get(pk=determina.pk)
+        if det.stato == Determina.Stato.ANNULLATA:
+            raise ValidationFailed(_("La determina è già annullata."))
+        prima = det.stato
+        det.stato = Determina.Stato.ANNULLATA
+        det.save(update_fields=["stato", "updated_at"])
+        _audit(actor, "determina.annullata", det,
+               {"motivo": motivo, "stato_prima": prima,
+                "impegnato": str(det.importo_impegnato), "liquidato": str(det.importo_liquidato),
+                "liberato": str(det.importo_impegnato - det.importo_liquidato)})
+    determina.refresh_from_db()
+    return det
+
+
 # --- liquidazioni -------------------------------------------------------------------------
+
+
+def _modalita_delle_voci(voci: list[liquidabili.Voce]) -> dict[tuple[str, int], str]:
+    """How each line is paid; refused when a person to be paid has no payment method."""
+    from services.anagrafica.models import Persona
+
+    from .modalita import descrizioni_per_persone
+
+    descr = descrizioni_per_persone(v.persona_id for v in voci
+                                    if v.a_persona and v.persona_id is not None)
+    senza = sorted({v.persona_id for v in voci if v.a_persona and v.persona_id not in descr},
+                   key=lambda x: x or 0)
+    if senza:
+        nomi = ", ".join(p.nome_completo for p in Persona.objects.filter(pk__in=senza)
+                         .order_by("cognome", "nome"))
+        raise ValidationFailed(
+            _("Senza modalità di pagamento non si paga nessuno: manca per %(n)s. Registrala "
+              "nella scheda della persona (IBAN, contanti, quietanza o delegato), poi "
+              "liquida. Nulla è stato liquidato.") % {"n": nomi or _("un beneficiario")},
+            field="oggetti")
+    return {(v.oggetto_tipo, v.oggetto_id): (descr.get(v.persona_id or 0, "") if v.a_persona
+                                             else v.modalita) for v in voci}
 
 
 def liquidazione_create(*, actor: Actor, determina: Determina,
@@ -158,6 +291,7 @@ def liquidazione_create(*, actor: Actor, determina: Determina,
                         numero: str = "", note: str = "") -> Liquidazione:
     """Pay ``oggetti`` (pairs of registry key and object id) on ``determina``."""
     data = data or timezone.localdate()
+    _data_atto_valida(data, field="data_atto")
     per_tipo: dict[str, set[int]] = defaultdict(set)
     for tipo, oggetto_id in oggetti:
         per_tipo[tipo].add(int(oggetto_id))
@@ -189,6 +323,7 @@ def liquidazione_create(*, actor: Actor, determina: Determina,
                 raise ValidationFailed(
                     _("«%(d)s» è finanziato da un'altra determina.") % {"d": altrove[0].descrizione},
                     field="oggetti")
+            modalita = _modalita_delle_voci(voci)
             totale = sum((v.importo for v in voci), ZERO)
             if totale > det.disponibile:
                 raise ValidationFailed(
@@ -204,7 +339,8 @@ def liquidazione_create(*, actor: Actor, determina: Determina,
             RigaLiquidazione.objects.bulk_create([
                 RigaLiquidazione(liquidazione=liquidazione, oggetto_tipo=v.oggetto_tipo,
                                  oggetto_id=v.oggetto_id, descrizione=v.descrizione[:300],
-                                 persona_id=v.persona_id, importo=v.importo)
+                                 persona_id=v.persona_id, importo=v.importo,
+                                 modalita_pagamento=modalita[v.oggetto_tipo, v.oggetto_id][:300])
                 for v in voci
             ])
             Determina.objects.filter(pk=det.pk).update(

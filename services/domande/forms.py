@@ -60,6 +60,9 @@ class DomandaDatiForm(forms.Form):
                                   choices=[("", "—"), *Domanda.TipoIsee.choices])
     importo_richiesto = EuroField(label=_("Importo richiesto (€)"), required=False,
                                   min_value=None)
+    conferma_importo = forms.BooleanField(
+        label=_("Confermo l'importo richiesto, anche se supera la soglia del servizio"),
+        required=False)
     oggetto = forms.CharField(label=_("Oggetto"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -67,10 +70,12 @@ class DomandaDatiForm(forms.Form):
         for name in CAMPI_FACOLTATIVI:
             if name not in campi:
                 self.fields.pop(name, None)
+        if "importo_richiesto" not in self.fields:
+            self.fields.pop("conferma_importo", None)
 
     @property
     def campi_facoltativi(self) -> list[forms.BoundField]:
-        return [self[n] for n in CAMPI_FACOLTATIVI if n in self.fields]
+        return [self[n] for n in (*CAMPI_FACOLTATIVI, "conferma_importo") if n in self.fields]
 
 
 class DomandaNewForm(DomandaDatiForm):

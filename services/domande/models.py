@@ -22,6 +22,7 @@ class Domanda(BaseModel):
         ACCOLTA = "accolta", _("Accolta")
         RESPINTA = "respinta", _("Respinta")
         ARCHIVIATA = "archiviata", _("Archiviata")
+        CONCLUSA = "conclusa", _("Conclusa")
 
     class Origine(models.TextChoices):
         SPORTELLO = "sportello", _("Sportello")
@@ -74,7 +75,7 @@ class Domanda(BaseModel):
         related_name="domande", verbose_name=_("importazione dal protocollo"),
     )
 
-    CHIUSE = ("accolta", "respinta", "archiviata")
+    CHIUSE = ("accolta", "respinta", "archiviata", "conclusa")
     APERTE = ("presentata", "assegnata", "istruttoria")
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from services.cartella.models import Cartella
 from services.core.errors import NotFound
+from services.core.letture import AccessoNegato, audit_list, audit_read
 from services.core.models import AuditEntry
 from services.core.queue import current_schema
 from services.core.text import fold
@@ -55,11 +56,38 @@ def get_domanda(public_id: Any) -> Domanda:
     try:
         domanda = (Domanda.objects.select_related("persona", "servizio")
                    .filter(public_id=public_id).first())
-    except (ValueError, ValidationError):
+    except (ValueError, TypeError, ValidationError):
         domanda = None
     if domanda is None:
         raise NotFound(_("Domanda non trovata."))
     return domanda
+
+
+def get_domanda_for_user(user: Any, public_id: Any, *, ip_address: str | None,
+                         log_read: bool = True, pagina: str = "") -> Domanda:
+    """One application (codice fiscale, ISEE) for someone who manages applications, or the
+    same 404 whether it is missing or not theirs to see (the refusal is audited by the
+    middleware). The read is written to the audit trail (``domanda.letta``, with the page
+    that showed it); ``log_read=False`` only for writes, which their service audits."""
+    from tenants.roles import permission_name
+
+    if not (user.is_authenticated and user.has_perm(permission_name(Capability.MANAGE_DOMANDE))):
+        raise AccessoNegato("domande.domanda", public_id)
+    try:
+        domanda = get_domanda(public_id)
+    except NotFound:
+        raise AccessoNegato("domande.domanda", public_id) from None
+    if log_read:
+        audit_read(user=user, obj=domanda, action="domanda.letta", ip_address=ip_address,
+                   payload={"pagina": pagina} if pagina else None)
+    return domanda
+
+
+def audit_domande_page(user: Any, *, action: str = "domanda.elenco", ip_address: str | None,
+                       filtro: dict, righe: int, pagina: int | None = None) -> None:
+    """One entry for a page of applications (the list, a worker's queue, the assignment)."""
+    audit_list(user=user, action=action, ip_address=ip_address, filtro=filtro, righe=righe,
+               pagina=pagina)
 
 
 def coda_operatore(user_id: int) -> QuerySet[Domanda]:

@@ -118,11 +118,26 @@ def dsu_valida(dsu: Dsu) -> Dsu:
                isee_valore=dsu.isee_valore, isee_tipo=isee_tipo)
 
 
-def _importo(valore: Decimal | None) -> Decimal | None:
+def _importo(valore: Decimal | None, servizio: Servizio | None = None,
+             conferma: bool = False) -> Decimal | None:
+    """Not negative, and above the service's ceiling only with an explicit confirmation."""
+    from services.interventi.models import oltre_soglia_messaggio
+
     if valore is not None and valore < 0:
         raise ValidationFailed(_("L'importo richiesto non può essere negativo."),
                                field="importo_richiesto")
+    if (valore is not None and servizio is not None and valore > servizio.soglia_conferma
+            and not conferma):
+        raise ValidationFailed(oltre_soglia_messaggio(servizio, valore),
+                               field="conferma_importo")
     return valore
+
+
+def _oltre_soglia(valore: Decimal | None, servizio: Servizio) -> dict[str, Any]:
+    if valore is None or valore <= servizio.soglia_conferma:
+        return {}
+    return {"importo_confermato_oltre_soglia": True,
+            "soglia_conferma": str(servizio.soglia_conferma)}
 
 
 def _servizio_attivo(servizio: Servizio) -> Servizio:
@@ -146,6 +161,7 @@ def domanda_create(
     dati: dict[str, Any] | None = None,
     origine: str = Domanda.Origine.SPORTELLO,
     importazione_id: int | None = None,
+    conferma_importo: bool = False,
 ) -> Domanda:
     """Register an application received with its protocol number and date."""
     numero, data = _protocollo(numero_protocollo, data_protocollo)
@@ -158,7 +174,8 @@ def domanda_create(
         numero_protocollo=numero, data_protocollo=data, persona=persona, servizio=servizio,
         origine=origine, dsu_protocollo=dsu.protocollo, dsu_anno=dsu.anno, dsu_data=dsu.data,
         isee_valore=dsu.isee_valore, isee_tipo=dsu.isee_tipo,
-        importo_richiesto=_importo(importo_richiesto), oggetto=(oggetto or "").strip()[:300],
+        importo_richiesto=_importo(importo_richiesto, servizio, conferma_importo),
+        oggetto=(oggetto or "").strip()[:300],
         note=(note or "").strip(), dati=dati or {}, importazione_id=importazione_id,
     )
     with transaction.atomic():
@@ -172,12 +189,14 @@ def domanda_create(
                 % {"n": numero, "d": _gma(data)}, field="numero_protocollo") from exc
         audit_log(action="domanda.registrata", actor=actor.user, obj=domanda,
                   payload={"protocollo": numero, "data": data.isoformat(),
-                           "servizio": servizio.nome, "origine": origine},
+                           "servizio": servizio.nome, "origine": origine,
+                           **_oltre_soglia(domanda.importo_richiesto, servizio)},
                   ip_address=actor.ip_address)
     return domanda
 
 
-def domanda_update(*, actor: Actor, domanda: Domanda, **changes: Any) -> Domanda:
+def domanda_update(*, actor: Actor, domanda: Domanda, conferma_importo: bool = False,
+                   **changes: Any) -> Domanda:
     """Correct the data of an application still open."""
     unknown = set(changes) - set(MODIFICABILI)
     if unknown:
@@ -192,7 +211,11 @@ def domanda_update(*, actor: Actor, domanda: Domanda, **changes: Any) -> Domanda
                          data=nuovi["dsu_data"], isee_valore=nuovi["isee_valore"],
                          isee_tipo=nuovi["isee_tipo"]))
     nuovi.update(numero_protocollo=numero, data_protocollo=data, dsu_protocollo=dsu.protocollo,
-                 isee_tipo=dsu.isee_tipo, importo_richiesto=_importo(nuovi["importo_richiesto"]),
+                 isee_tipo=dsu.isee_tipo, importo_richiesto=_importo(
+                     nuovi["importo_richiesto"],
+                     domanda.servizio if "importo_richiesto" in changes
+                     and changes["importo_richiesto"] != domanda.importo_richiesto else None,
+                     conferma_importo),
                  oggetto=(nuovi["oggetto"] or "").strip()[:300], note=(nuovi["note"] or "").strip())
     cambiati = [f for f in MODIFICABILI if getattr(domanda, f) != nuovi[f]]
     if not cambiati:
@@ -205,7 +228,9 @@ def domanda_update(*, actor: Actor, domanda: Domanda, **changes: Any) -> Domanda
             setattr(domanda, f, nuovi[f])
         domanda.save(update_fields=[*cambiati, "updated_at"])
         audit_log(action="domanda.modificata", actor=actor.user, obj=domanda,
-                  payload={"prima": prima, "dopo": {f: _json(nuovi[f]) for f in cambiati}},
+                  payload={"prima": prima, "dopo": {f: _json(nuovi[f]) for f in cambiati},
+                           **(_oltre_soglia(domanda.importo_richiesto, domanda.servizio)
+                              if "importo_richiesto" in cambiati else {})},
                   ip_address=actor.ip_address)
     return domanda
 

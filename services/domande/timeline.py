@@ -15,7 +15,8 @@ from tenants.roles import Capability, permission_name
 from .models import Domanda
 
 
-@timeline_provider("domanda", gettext_lazy("Domande"), order=50)
+@timeline_provider("domanda", gettext_lazy("Domande"), order=50,
+                   persona_capabilities=(Capability.MANAGE_DOMANDE,))
 def domande(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
     membri = {m.persona_id: m for m in current_household(cartella.persona)}
     membri.pop(cartella.persona_id, None)

@@ -9,15 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.anagrafica.models import Persona
-from services.core.errors import AmbitoError, NotAllowed, NotFound
-from services.core.web import actor_of, form_error
+from services.core.errors import AmbitoError, NotAllowed
+from services.core.web import actor_of, client_ip, form_error
 from services.interventi.models import Servizio
 from tenants.permissions import capability_required
 from tenants.roles import Capability
@@ -26,9 +26,10 @@ from . import forms as f
 from . import services as svc
 from .models import Domanda
 from .selectors import (
+    audit_domande_page,
     coda_operatore,
     domande_elenco,
-    get_domanda,
+    get_domanda_for_user,
     operatori_con_carico,
     storia_domanda,
     suggerimenti,
@@ -37,11 +38,11 @@ from .selectors import (
 PER_PAGINA = 50
 
 
-def domanda_for(public_id: Any) -> Domanda:
-    try:
-        return get_domanda(public_id)
-    except NotFound as exc:
-        raise Http404 from exc
+def domanda_for(request: HttpRequest, public_id: Any, *, pagina: str = "dettaglio") -> Domanda:
+    """Through the access helper: opening a page (GET) is a read; a POST is audited by the
+    service it calls."""
+    return get_domanda_for_user(request.user, public_id, ip_address=client_ip(request),
+                                pagina=pagina, log_read=request.method == "GET")
 
 
 def _scelte_operatori() -> list[tuple[int, str]]:
@@ -74,6 +75,8 @@ def domande_list(request: HttpRequest) -> HttpResponse:
         filtri = {"stato": d["stato"], "servizio": d["servizio"], "assegnata_a": d["assegnata_a"],
                   "anno": d["anno"], "q": d["q"]}
     pagina = Paginator(domande_elenco(**filtri), PER_PAGINA).get_page(request.GET.get("pagina"))
+    audit_domande_page(request.user, ip_address=client_ip(request), filtro=filtri,
+                       righe=len(pagina.object_list), pagina=pagina.number)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "domande/list.html", {
@@ -85,6 +88,8 @@ def domande_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.PROPOSE_INTERVENTO)
 def domande_coda(request: HttpRequest) -> HttpResponse:
     domande = list(coda_operatore(int(request.user.pk or 0)))
+    audit_domande_page(request.user, action="domanda.coda", ip_address=client_ip(request),
+                       filtro={"assegnata_a": request.user.pk}, righe=len(domande))
     return render(request, "domande/coda.html", {"domande": domande})
 
 
@@ -153,7 +158,8 @@ def domande_new(request: HttpRequest) -> HttpResponse:
                     actor=actor_of(request), persona=persona, servizio=d["servizio"],
                     numero_protocollo=d["numero_protocollo"], data_protocollo=d["data_protocollo"],
                     dsu=_dsu(d), importo_richiesto=d.get("importo_richiesto"),
-                    oggetto=d.get("oggetto") or "", note=d.get("note") or "")
+                    oggetto=d.get("oggetto") or "", note=d.get("note") or "",
+                    conferma_importo=bool(d.get("conferma_importo")))
             except AmbitoError as exc:
                 form_error(form, exc)
             else:
@@ -217,12 +223,12 @@ def _assegno_links(domanda: Domanda) -> dict[str, str | None]:
 
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    return _render_detail(request, domanda_for(public_id))
+    return _render_detail(request, domanda_for(request, public_id))
 
 
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    domanda = domanda_for(public_id)
+    domanda = domanda_for(request, public_id, pagina="modifica")
     if domanda.is_chiusa:
         messages.error(request, _("La domanda è chiusa: non si modifica più."))
         return redirect("domande_detail", public_id=domanda.public_id)
@@ -252,7 +258,7 @@ def domande_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_esito(request: HttpRequest, public_id: Any) -> HttpResponse:
-    domanda = domanda_for(public_id)
+    domanda = domanda_for(request, public_id)
     form = f.EsitoForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -271,7 +277,7 @@ def domande_esito(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_riassegna(request: HttpRequest, public_id: Any) -> HttpResponse:
-    domanda = domanda_for(public_id)
+    domanda = domanda_for(request, public_id)
     form = _riassegna_form(domanda, request.POST)
     try:
         svc.verifica_riassegnabile(domanda)
@@ -330,6 +336,9 @@ def domande_assegna(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(n)s domande assegnate.") % {"n": len(fatte)})
                 return redirect("domande_assegna")
     elenco = list(da_assegnare[:200])
+    audit_domande_page(request.user, action="domanda.elenco", ip_address=client_ip(request),
+                       filtro={"stato": Domanda.Stato.PRESENTATA, "assegnata_a": "nessuno"},
+                       righe=len(elenco))
     consigli = suggerimenti(elenco, operatori)
     righe = [(d, consigli.get(d.pk)) for d in elenco]
     return render(request, "domande/assegna.html",

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from services.core.errors import AmbitoError
+from services.core.upload import upload_limit
 from services.core.views_import import importjob_detail
 from services.core.web import actor_of, form_error
 from tenants.permissions import capability_required
@@ -19,7 +20,7 @@ from tenants.roles import Capability
 
 from .forms import ImportProtocolloForm
 from .importer import importazione_avvia
-from .importer.tracciato import COLONNE
+from .importer.tracciato import COLONNE, DIMENSIONE_MASSIMA
 from .models import ImportProtocollo
 from .selectors import assegni_da_completare
 
@@ -33,6 +34,7 @@ def _importazione(public_id: Any) -> ImportProtocollo:
     return importazione
 
 
+@upload_limit(DIMENSIONE_MASSIMA)
 @capability_required(Capability.MANAGE_DOMANDE)
 def domande_import_list(request: HttpRequest) -> HttpResponse:
     form = ImportProtocolloForm(request.POST or None, request.FILES or None)

@@ -72,8 +72,9 @@ class FornitoreForm(forms.Form):
 class ContrattoForm(forms.Form):
     servizio = forms.ModelChoiceField(
         label=_("Servizio"), queryset=Servizio.objects.filter(
-            attivo=True, tipo__in=[TipoIntervento.DOMICILIARE, TipoIntervento.RICOVERO,
-                                   TipoIntervento.ALTRO, TipoIntervento.MINORI]))
+            # Only services the comune pays to a provider (PagatoA): the others are paid to
+            # the person, so an invoice for them would pay a month twice.
+            attivo=True, tipo__in=[TipoIntervento.DOMICILIARE, TipoIntervento.RICOVERO]))
     numero = forms.CharField(label=_("Numero del contratto / CIG"), max_length=40)
     dal = date_field(_("In vigore dal"))
     al = date_field(_("Fino al"))

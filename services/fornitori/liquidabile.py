@@ -29,6 +29,8 @@ def _voce(f: Fattura) -> Voce:
         importo=f.importo_totale,
         determina_id=f.contratto.determina_id,
         persona_id=next(iter(persone)) if len(persone) == 1 else None,
+        modalita=(str(_("Bonifico IBAN %(i)s") % {"i": f.fornitore.iban})
+                  if f.fornitore.iban else ""),
     )
 
 

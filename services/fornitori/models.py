@@ -179,6 +179,11 @@ class RigaFattura(BaseModel):
     quantita_attesa = quantity(_("giorni o ore riscontrati"), default=ZERO)
     tariffa_attesa = money(_("tariffa del contratto"), null=True, blank=True)
     importo_atteso = money(_("importo atteso"), default=ZERO)
+    # Always 'fornitore': with intervento_id a foreign key to (Intervento.id,
+    # Intervento.pagato_a), so the database refuses an invoice line for an intervention the
+    # comune pays to the person (or as LSU pay): a month is paid one way only.
+    via = models.GeneratedField(expression=models.Value("fornitore"),
+                                output_field=models.CharField(max_length=10), db_persist=True)
 
     class Meta:
         ordering = ["id"]

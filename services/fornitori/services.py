@@ -19,7 +19,13 @@ from services.anagrafica.services import Actor
 from services.core.audit import audit_log
 from services.core.errors import AlreadyExists, NotAllowed, ValidationFailed
 from services.determine.models import Determina
-from services.interventi.models import Intervento, Servizio, TipoIntervento
+from services.interventi.models import (
+    PAGATO_A_PER_TIPO,
+    Intervento,
+    PagatoA,
+    Servizio,
+    TipoIntervento,
+)
 from tenants.roles import Capability, permission_name
 
 from .controllo import controlla_fattura
@@ -142,6 +148,10 @@ def contratto_create(*, actor: Actor, fornitore: Fornitore, servizio: Servizio, 
     tariffa_giornaliera = _positive(tariffa_giornaliera, "tariffa_giornaliera",
                                     _("tariffa giornaliera"))
     ore_massime = _positive(ore_massime, "ore_massime", _("ore massime"))
+    if PAGATO_A_PER_TIPO.get(TipoIntervento(servizio.tipo)) != PagatoA.FORNITORE:
+        raise ValidationFailed(_("«%(s)s» si paga alla persona, non a un fornitore: non ha "
+                                 "contratti né fatture.") % {"s": servizio.nome},
+                               field="servizio")
     if servizio.tipo == TipoIntervento.DOMICILIARE and not tariffa_oraria:
         raise ValidationFailed(_("Un contratto di assistenza domiciliare ha una tariffa oraria."),
                                field="tariffa_oraria")
@@ -249,6 +259,12 @@ def fattura_create(*, actor: Actor, contratto: Contratto, numero: str, data: dat
                 _("%(p)s compare in due righe: una riga per persona.")
                 % {"p": riga.intervento.persona.nome_completo}, field="righe")
         seen.add(riga.intervento.pk)
+        if riga.intervento.pagato_a != PagatoA.FORNITORE:
+            raise ValidationFailed(
+                _("%(p)s: %(s)s non si paga al fornitore (%(v)s): la riga non è fatturabile.")
+                % {"p": riga.intervento.persona.nome_completo,
+                   "s": riga.intervento.get_tipo_display(),
+                   "v": PagatoA(riga.intervento.pagato_a).label}, field="righe")
         if riga.quantita is None or riga.quantita < 0 or riga.importo is None or riga.importo < 0:
             raise ValidationFailed(_("Giorni, ore e importi delle righe non possono essere "
                                      "negativi."), field="righe")

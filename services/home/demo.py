@@ -172,7 +172,7 @@ def demo_comune_amministrazione(*, ente: Any, assistente: Any, dirigente: Any,
     today = timezone.localdate()
     anno = today.year
     determina = determina_create(
-        actor=ufficio, data_adozione=date(anno, 1, 20), oggetto="Contributi economici "
+        actor=ufficio, data_adozione=min(date(anno, 1, 20), today), oggetto="Contributi economici "
         f"{anno}", capitolo="11040", importo_impegnato=Decimal("25000.00"), servizio=contributo,
         voce_piano=voce_piano.public_id if voce_piano is not None else None)
     persone = list(Persona.objects.order_by("id")[:8])
@@ -226,16 +226,30 @@ def _periodico(worker: Actor, capo: Actor, ufficio: Actor, *, persona: Persona,
 def _liquida(ufficio: Actor, determina: Any, *, competenza_fino_a: date, data: date) -> Any:
     """An atto di liquidazione paying every instalment on ``determina`` due up to
     ``competenza_fino_a``; None when nothing is due."""
+    from services.determine.modalita import in_vigore, modalita_pagamento_set
     from services.determine.services import liquidazione_create
     from services.interventi.models import Pagamento
 
-    da_pagare = list(Pagamento.objects.filter(intervento__determina=determina,
+    pagamenti = list(Pagamento.objects.filter(intervento__determina=determina,
                                               competenza__lte=competenza_fino_a)
-                     .values_list("pk", flat=True))
-    if not da_pagare:
+                     .select_related("intervento__persona"))
+    if not pagamenti:
         return None
-    return liquidazione_create(actor=ufficio, determina=determina, data=data,
-                               oggetti=[("interventi.pagamento", pk) for pk in da_pagare])
+    # Nobody is paid without payment details: the demo's beneficiaries are paid by transfer.
+    for persona in {p.intervento.persona for p in pagamenti}:
+        if in_vigore(persona) is None:
+            modalita_pagamento_set(actor=ufficio, persona=persona, tipo="bonifico",
+                                   iban=_iban_demo(persona.pk))
+    return liquidazione_create(actor=ufficio, determina=determina,
+                               data=min(data, timezone.localdate()),
+                               oggetti=[("interventi.pagamento", p.pk) for p in pagamenti])
+
+
+def _iban_demo(n: int) -> str:
+    """A well-formed Italian IBAN (check digits computed) for a demo account."""
+    bban = f"X0306909606{n:012d}"
+    digits = "".join(str(int(ch, 36)) for ch in bban + "IT00")
+    return f"IT{98 - int(digits) % 97:02d}{bban}"
 
 
 # --- gestione associata: the services the zone's ufficio di piano manages itself ----------
@@ -333,7 +347,7 @@ def demo_zona_amministrazione(*, assistente: Any, dirigente: Any, amministrativo
         codice_prestazione=codici.get(CODICE_EDUCATIVA))
     anno = timezone.localdate().year
     determina = determina_create(
-        actor=ufficio, data_adozione=date(anno, 1, 15),
+        actor=ufficio, data_adozione=min(date(anno, 1, 15), timezone.localdate()),
         oggetto=f"Affidi familiari ed educativa domiciliare minori {anno} in gestione associata",
         capitolo="12040", importo_impegnato=Decimal("20000.00"), servizio=affidi,
         voce_piano=voce_piano.public_id if voce_piano is not None else None)

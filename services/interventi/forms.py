@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -41,6 +42,10 @@ class ServizioForm(forms.Form):
     tariffa = _money(_("Tariffa (euro)"))
     unita_tariffa = forms.ChoiceField(label=_("Unità della tariffa"), required=False,
                                       choices=[("", "—"), *Servizio.Unita.choices])
+    soglia_conferma = EuroField(
+        label=_("Importo oltre il quale si chiede conferma (euro)"), initial=Decimal("10000.00"),
+        min_value=Decimal("0.01"), required=False,
+        help_text=_("Proposte e domande di importo superiore vanno confermate esplicitamente."))
     richiede_decisione = forms.BooleanField(
         label=_("Le proposte richiedono la decisione del dirigente"), required=False, initial=True)
     campi_domanda = forms.MultipleChoiceField(
@@ -80,6 +85,8 @@ class InterventoForm(forms.Form):
     ore_mensili = QuantitaField(label=_("Ore mensili"), required=False, max_digits=7)
     motivazione = forms.CharField(label=_("Motivazione della proposta"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+    conferma_importo = forms.BooleanField(
+        label=_("Confermo l'importo, anche se supera la soglia del servizio"), required=False)
 
     @classmethod
     def per_modifica(cls, intervento: Intervento, iniziali: dict[str, Any],

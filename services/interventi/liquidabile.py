@@ -24,6 +24,7 @@ def _voce(p: Pagamento) -> Voce:
         oggetto_tipo=KEY, oggetto_id=p.pk,
         descrizione=f"{i.persona.nome_completo} — {i.servizio.nome}, {p.competenza:%m/%Y}"[:300],
         importo=p.importo, determina_id=i.determina_id, persona_id=i.persona_id,
+        a_persona=True,
     )
 
 

@@ -40,6 +40,40 @@ class TipoIntervento(models.TextChoices):
     ALTRO = "altro", _("Altro servizio")
 
 
+class PagatoA(models.TextChoices):
+    """Who the comune pays for an intervention, by its type: one way only, so a month is
+    never paid twice (to the person and to the provider). The database holds it: a
+    ``Pagamento`` can only reference an intervention paid to the person, an invoice line
+    (``fornitori.RigaFattura``) one paid to the provider, an LSU contract one paid as LSU pay;
+    the assegni are paid by INPS, never by the comune."""
+
+    PERSONA = "persona", _("Alla persona (pagamenti)")
+    FORNITORE = "fornitore", _("Al fornitore (fattura verificata)")
+    LSU = "lsu", _("Compenso LSU")
+    INPS = "inps", _("Dall'INPS")
+
+
+#: which way each type of intervention is paid (a new type must be added here)
+PAGATO_A_PER_TIPO = {
+    TipoIntervento.ECONOMICA: PagatoA.PERSONA,
+    TipoIntervento.MINORI: PagatoA.PERSONA,
+    TipoIntervento.ALTRO: PagatoA.PERSONA,
+    TipoIntervento.DOMICILIARE: PagatoA.FORNITORE,
+    TipoIntervento.RICOVERO: PagatoA.FORNITORE,
+    TipoIntervento.LSU: PagatoA.LSU,
+    TipoIntervento.MATERNITA: PagatoA.INPS,
+    TipoIntervento.NUCLEO: PagatoA.INPS,
+}
+
+
+def pagato_a_expression() -> models.Case:
+    return models.Case(
+        *(models.When(tipo=tipo, then=models.Value(via.value))
+          for tipo, via in PAGATO_A_PER_TIPO.items()),
+        default=models.Value(PagatoA.PERSONA.value),
+    )
+
+
 class Carattere(models.TextChoices):
     """SIUSS ``CaratterePrestazione``: 1 periodica, 2 occasionale."""
 
@@ -54,6 +88,16 @@ class ProvaMezzi(models.IntegerChoices):
     ALTRA = 2, _("Altra prova dei mezzi")
     ISEE_NON_RICHIESTO = 3, _("ISEE non richiesto per la persona")
     NESSUNA = 4, _("Nessuna prova dei mezzi")
+
+
+def oltre_soglia_messaggio(servizio: Servizio, importo: Decimal) -> str:
+    from django.utils.translation import gettext
+
+    testo = f"{importo:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    soglia = f"{servizio.soglia_conferma:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return gettext("L'importo di %(i)s € supera la soglia di %(s)s € del servizio «%(n)s»: "
+                   "controllalo e conferma esplicitamente per registrarlo.") % {
+                       "i": testo, "s": soglia, "n": servizio.nome}
 
 
 class Servizio(BaseModel):
@@ -85,6 +129,13 @@ class Servizio(BaseModel):
     unita_tariffa = models.CharField(
         _("unità della tariffa"), max_length=12, choices=Unita.choices, blank=True
     )
+    # Above this amount a proposal (its total) or an application (the amount requested) is
+    # registered only with an explicit confirmation, which the audit trail keeps.
+    soglia_conferma = money(
+        _("importo oltre il quale si chiede conferma"), default=Decimal("10000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Una proposta o una domanda di importo superiore va confermata "
+                    "esplicitamente."))
     richiede_decisione = models.BooleanField(
         _("richiede la decisione del dirigente"), default=True,
         help_text=_("Le proposte degli assistenti sociali attendono la decisione del dirigente."),
@@ -104,6 +155,8 @@ class Servizio(BaseModel):
             models.CheckConstraint(
                 condition=Q(tariffa__isnull=True) | Q(tariffa__gte=0), name="servizio_tariffa_positiva"
             ),
+            models.CheckConstraint(condition=Q(soglia_conferma__gt=0),
+                                   name="servizio_soglia_conferma_positiva"),
         ]
 
     def __str__(self) -> str:
@@ -167,6 +220,11 @@ class Intervento(BaseModel):
         related_name="interventi", verbose_name=_("determina"),
     )
     note = models.TextField(_("note"), blank=True)
+    # Derived from the type by the database itself: the target of the composite foreign keys
+    # (intervento_id, pagato_a) of every payable object (see PagatoA).
+    pagato_a = models.GeneratedField(
+        expression=pagato_a_expression(), output_field=models.CharField(max_length=10),
+        db_persist=True, verbose_name=_("pagato"))
 
     class Meta:
         ordering = ["-proposto_il", "-id"]
@@ -183,6 +241,7 @@ class Intervento(BaseModel):
                 condition=~Q(stato__in=["approvato", "respinto"]) | Q(deciso_il__isnull=False),
                 name="intervento_decisione_datata",
             ),
+            models.UniqueConstraint(fields=["id", "pagato_a"], name="intervento_id_pagato_a"),
         ]
         indexes = [
             # Covers the totals per person and year (selectors.totali_persona_per_anno):
@@ -217,6 +276,13 @@ class Pagamento(BaseModel):
         _("stato"), max_length=14, choices=Stato.choices, default=Stato.DA_LIQUIDARE
     )
     liquidato_il = models.DateField(_("liquidato il"), null=True, blank=True)
+    # 'persona' while the payment is owed or paid: with intervento_id a foreign key to
+    # (Intervento.id, Intervento.pagato_a), so the database refuses a payment to the person
+    # of an intervention the comune pays to a provider (migration 0003).
+    via = models.GeneratedField(
+        expression=models.Case(models.When(stato="annullato", then=models.Value(None)),
+                               default=models.Value(PagatoA.PERSONA.value)),
+        output_field=models.CharField(max_length=10, null=True), db_persist=True)
 
     class Meta:
         ordering = ["competenza", "id"]

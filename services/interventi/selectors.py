@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, ExtractYear
 from django.http import Http404
 
 from services.core.audit import audit_log
+from services.core.letture import AccessoNegato
 from tenants.roles import Capability, permission_name
 
 from .models import ZERO, Intervento, Pagamento, Servizio
@@ -40,7 +41,7 @@ def get_intervento_for_user(user: Any, public_id: Any, *, ip_address: str | None
     except (ValueError, TypeError, ValidationError):
         intervento = None
     if intervento is None:
-        raise Http404
+        raise AccessoNegato("interventi.intervento", public_id)
     audit_log(action="intervento.letto", actor=user, obj=intervento, ip_address=ip_address)
     return intervento
 

@@ -14,6 +14,7 @@ from services.cartella.history import TimelineEntry, comune_url, timeline_provid
 
 from .models import ZERO, Intervento
 from .selectors import (
+    LETTORI,
     pagato_per_anno,
     puo_leggere,
     totali_persona_per_anno,
@@ -34,7 +35,7 @@ def _household(cartella: Any) -> tuple[int, dict[int, Any]]:
     return cartella.persona_id, membri
 
 
-@timeline_provider("intervento", gettext_lazy("Interventi"), order=60)
+@timeline_provider("intervento", gettext_lazy("Interventi"), order=60, persona_capabilities=LETTORI)
 def interventi(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
     """The interventions of the person and of the members of their current household."""
     link = puo_leggere(user)
@@ -60,7 +61,8 @@ def interventi(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
         )
 
 
-@timeline_provider("intervento_totale", gettext_lazy("Importi per anno"), order=61)
+@timeline_provider("intervento_totale", gettext_lazy("Importi per anno"), order=61,
+                   persona_capabilities=LETTORI)
 def interventi_per_anno(cartella: Any, user: Any) -> Iterable[TimelineEntry]:
     """One entry per year: what the approved interventions starting that year commit for
     the person, what was actually paid to them, and the same for the whole household,

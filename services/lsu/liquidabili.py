@@ -27,7 +27,7 @@ class CompensiLsu:
             descrizione=f"LSU {contratto.numero} — {contratto.persona.nome_completo} — "
                         f"{compenso.mese:%m/%Y}, {compenso.ore} ore",
             importo=compenso.importo, determina_id=contratto.determina_id,
-            persona_id=contratto.persona_id)
+            persona_id=contratto.persona_id, a_persona=True)
 
     def _payable(self) -> QuerySet[Compenso]:
         return Compenso.objects.filter(stato=Compenso.Stato.DA_LIQUIDARE)

@@ -107,6 +107,10 @@ class Contratto(BaseModel):
     stato = models.CharField(_("stato"), max_length=10, choices=Stato.choices,
                              default=Stato.ATTIVO)
     registrato_da_label = models.CharField(_("registrato da"), max_length=254, blank=True)
+    # Always 'lsu': with intervento_id a foreign key to (Intervento.id, Intervento.pagato_a),
+    # so LSU pay is only ever the pay of an LSU intervention (never also paid to the person).
+    via = models.GeneratedField(expression=models.Value("lsu"),
+                                output_field=models.CharField(max_length=10), db_persist=True)
 
     class Meta:
         verbose_name = _("contratto LSU")

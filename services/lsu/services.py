@@ -150,6 +150,9 @@ def contratto_crea(*, actor: Actor, persona: Persona, progetto: Progetto, serviz
     if dichiarazione is not None and dichiarazione.persona_id != persona.pk:
         raise ValidationFailed(_("La dichiarazione è di un'altra persona."),
                                field="dichiarazione")
+    if determina is not None and determina.stato != "esecutiva":
+        raise ValidationFailed(_("La determina %(d)s non è esecutiva: non impegna altri "
+                                 "contratti.") % {"d": determina.riferimento}, field="determina")
     _persona_attiva(persona)
     oggi = timezone.localdate()
     ore_mensili = (ore_settimanali * SETTIMANE_PER_MESE).quantize(CENT, rounding=ROUND_HALF_UP)

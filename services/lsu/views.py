@@ -168,10 +168,9 @@ def lsu_dichiarazioni(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         qs = estrazione(**form.cleaned_data)
     if request.GET.get("formato") == "csv":
-        exporter = EstrazioneCsv()
-        response = HttpResponse(exporter.render(qs), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{exporter.filename}"'
-        return response
+        return EstrazioneCsv(qs).response(
+            "csv", actor=actor_of(request),
+            filtro=form.cleaned_data if form.is_valid() else {})
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
     return render(request, "lsu/dichiarazioni.html",
                   {"form": form, "page": page, "query": _query(request),

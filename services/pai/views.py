@@ -193,9 +193,23 @@ def intervento_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
             form_error(form, exc)
         else:
             messages.success(request, _("Intervento aggiunto."))
+            _avvisa_se_non_abilitato(request, pai, data["responsabile"])
             return redirect("pai_edit", public_id=pai.public_id)
     return render(request, "pai/pai_edit.html",
                   _edit_context(request, pai, intervento_form=form))
+
+
+def _avvisa_se_non_abilitato(request: HttpRequest, pai: Any, user: Any) -> None:
+    """A responsible who could not be enabled on the case now: say so and what to do."""
+    from services.cartella.selectors import is_enabled_on
+
+    if user is None or is_enabled_on(user, pai.cartella):
+        return
+    who = user.get_full_name() or user.email
+    messages.warning(request, _(
+        "%(who)s non è abilitato/a sulla cartella n. %(n)s e non potrà consultarla: "
+        "abilitalo/a dalla pagina della cartella (se il suo ruolo consulta le cartelle) o "
+        "chiedilo a chi segue il caso.") % {"who": who, "n": pai.cartella.numero})
 
 
 @require_POST
@@ -205,13 +219,14 @@ def responsabile_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ResponsabileForm(request.POST, operatori=_operatori(request))
     if form.is_valid():
         try:
-            svc.responsabile_add(actor=actor_of(request), pai=pai,
-                                 user=_user(form.cleaned_data["user"]),
+            user = _user(form.cleaned_data["user"])
+            svc.responsabile_add(actor=actor_of(request), pai=pai, user=user,
                                  ruolo=form.cleaned_data["ruolo"])
         except AmbitoError as exc:
             form_error(form, exc)
         else:
             messages.success(request, _("Responsabile aggiunto."))
+            _avvisa_se_non_abilitato(request, pai, user)
             return redirect("pai_edit", public_id=pai.public_id)
     return render(request, "pai/pai_edit.html",
                   _edit_context(request, pai, responsabile_form=form))

@@ -17,6 +17,10 @@ class RichiestaForm(forms.Form):
                                     widget=forms.DateInput(attrs={"type": "date"}))
     consenso_modalita = forms.ChoiceField(label=_("Modalità del consenso"),
                                           choices=Trasferimento.ModalitaConsenso.choices)
+    includi_riservate = forms.BooleanField(
+        label=_("Trasferisci anche le note riservate del diario"), required=False,
+        help_text=_("Vanno sempre diario, problematiche, documenti, PAI, movimenti e "
+                    "condizioni; le note riservate solo se lo scegli."))
 
     def __init__(self, *args, exclude_ente_id: int, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

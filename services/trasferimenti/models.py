@@ -44,6 +44,9 @@ class Trasferimento(BaseModel):
     consenso_data = models.DateField(_("consenso raccolto il"))
     consenso_modalita = models.CharField(_("modalità del consenso"), max_length=10,
                                          choices=ModalitaConsenso.choices)
+    # The sender's choice: the diary's private notes go too (else they stay behind).
+    includi_riservate = models.BooleanField(_("con le note riservate del diario"),
+                                            default=False)
     richiesto_da = models.CharField(_("richiesto da"), max_length=254)
     deciso_da = models.CharField(_("deciso da"), max_length=254, blank=True)
     deciso_il = models.DateTimeField(_("deciso il"), null=True, blank=True)

@@ -17,7 +17,7 @@ from services.core.audit import audit_log
 from services.core.errors import AlreadyExists, NotFound, ValidationFailed
 from tenants.models import Comune, Ente
 
-from .exchange import export_case, import_case
+from .exchange import Opzioni, export_case, file_copiati_annullabili, import_case
 from .models import Trasferimento
 
 
@@ -38,8 +38,11 @@ def trasferimento_richiedi(
     motivo: str,
     consenso_data: date | None,
     consenso_modalita: str,
+    includi_riservate: bool = False,
 ) -> Trasferimento:
-    """Ask another comune of the platform to take over the case (the person moved)."""
+    """Ask another comune of the platform to take over the case (the person moved). The
+    receiver gets the movements, the social conditions, the diary (private notes only if
+    ``includi_riservate``), the problems, the documents and the care plan (as a draft)."""
     ensure_writable(cartella)
     mittente = _current_ente()
     comune = Comune.objects.select_related("ente").filter(
@@ -67,10 +70,11 @@ def trasferimento_richiedi(
             cognome=p.cognome, nome=p.nome, data_nascita=p.data_nascita,
             codice_fiscale=p.codice_fiscale, area_target=cartella.area_target, motivo=motivo,
             consenso_data=consenso_data, consenso_modalita=consenso_modalita,
-            richiesto_da=_label(actor),
+            includi_riservate=bool(includi_riservate), richiesto_da=_label(actor),
         )
         audit_log(action="cartella.trasferimento_richiesto", actor=actor.user, obj=cartella,
-                  payload={"trasferimento": str(t.public_id), "verso": comune.istat_code},
+                  payload={"trasferimento": str(t.public_id), "verso": comune.istat_code,
+                           "riservate": t.includi_riservate},
                   ip_address=actor.ip_address)
     return t
 
@@ -90,11 +94,12 @@ def trasferimento_accetta(*, actor: Actor, public_id: Any) -> Cartella:
     history handed over; the sender keeps its case, read-only. All in one transaction."""
     receiver = _current_ente()
     today = timezone.localdate()
-    with transaction.atomic():
+    with file_copiati_annullabili(), transaction.atomic():
         t = _pending_for_receiver(public_id)
         mittente = Ente.objects.get(pk=t.mittente_id)
         with tenant_context(mittente):
-            payload = export_case(t.cartella_origine)
+            payload = export_case(t.cartella_origine,
+                                  Opzioni(includi_riservate=t.includi_riservate))
         cartella = import_case(payload, actor, mittente.name, today)
         audit_log(action="cartella.ricevuta", actor=actor.user, obj=cartella,
                   payload={"trasferimento": str(t.public_id), "da": mittente.schema_name},

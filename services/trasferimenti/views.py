@@ -39,7 +39,8 @@ def trasferimento_new(request: HttpRequest, cartella_id: Any) -> HttpResponse:
             t = svc.trasferimento_richiedi(
                 actor=actor_of(request), cartella=cartella,
                 destinatario_istat=d["destinatario"].istat_code, motivo=d["motivo"],
-                consenso_data=d["consenso_data"], consenso_modalita=d["consenso_modalita"])
+                consenso_data=d["consenso_data"], consenso_modalita=d["consenso_modalita"],
+                includi_riservate=d["includi_riservate"])
         except AmbitoError as exc:
             form_error(form, exc)
         else:

@@ -10,7 +10,6 @@ from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from services.anagrafica.services import Actor
 from services.cartella.documenti import _nome_pulito, _sha256, controlla_file
 from services.core.audit import audit_log
 from services.core.errors import NotFound, ValidationFailed
+from services.core.letture import AccessoNegato
 
 from .models import DocumentoProcedimento, Procedimento
 from .services import _label, ensure_aperto
@@ -61,7 +61,7 @@ def documento_del_procedimento(procedimento: Procedimento,
     documento = DocumentoProcedimento.objects.filter(procedimento=procedimento,
                                                      public_id=public_id).first()
     if documento is None:
-        raise Http404
+        raise AccessoNegato("tribunale.documentoprocedimento", public_id)
     return documento
 
 

@@ -30,7 +30,7 @@ def _operatori_choices(membri: list) -> list[tuple[str, str]]:
 class ProcedimentoForm(forms.Form):
     numero_rg = forms.CharField(label=_("Numero di ruolo (R.G.)"), max_length=40)
     tribunale = forms.CharField(label=_("Tribunale"), max_length=200,
-                                initial=_("Tribunale per i minorenni di Perugia"))
+                                help_text=_("Proposto dalle impostazioni dell'ente."))
     tipo = forms.ChoiceField(label=_("Tipo di procedimento"),
                              choices=_with_blank(Procedimento.Tipo.choices))
     ricevuto_il = _date(_("Ricevuto il"))
@@ -47,9 +47,13 @@ class ProcedimentoForm(forms.Form):
                                           widget=forms.CheckboxSelectMultiple, required=False)
 
     def __init__(self, *args: Any, membri: list | None = None, **kwargs: Any) -> None:
+        from .selectors import tribunale_predefinito
+
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["operatori"]).choices = \
             _operatori_choices(membri or [])
+        self.fields["tribunale"].initial = tribunale_predefinito()
+
 
     def clean_minori(self) -> list[Persona]:
         codici = [c.strip().upper() for c in self.cleaned_data["minori"].split()
@@ -156,3 +160,11 @@ class FiltroForm(forms.Form):
     q = forms.CharField(label=_("R.G., minore"), required=False, max_length=100)
     stato = forms.ChoiceField(label=_("Stato"), required=False,
                               choices=_with_blank(Procedimento.Stato.choices, _("Tutti")))
+
+
+class ImpostazioniForm(forms.Form):
+    tribunale_predefinito = forms.CharField(
+        label=_("Tribunale per i minorenni dei procedimenti dell'ente"), max_length=200,
+        required=False,
+        help_text=_("Proposto quando si registra un nuovo procedimento. Vuoto: quello della "
+                    "regione, se la regione ne ha uno solo."))

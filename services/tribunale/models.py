@@ -208,3 +208,21 @@ class DocumentoProcedimento(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_tipo_display()}: {self.nome_originale}"
+
+
+class Impostazioni(BaseModel):
+    """The ente's settings for the juvenile court (one row per schema): the tribunal its
+    proceedings usually come from, offered when a new one is registered."""
+
+    singleton = models.BooleanField(default=True, editable=False, unique=True)
+    tribunale_predefinito = models.CharField(_("tribunale predefinito"), max_length=200,
+                                             blank=True)
+
+    class Meta:
+        verbose_name = _("impostazioni del Tribunale per i minorenni")
+        verbose_name_plural = _("impostazioni del Tribunale per i minorenni")
+        constraints = [models.CheckConstraint(condition=Q(singleton=True),
+                                              name="impostazioni_tribunale_una_sola")]
+
+    def __str__(self) -> str:
+        return self.tribunale_predefinito or "—"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from services.core.queue import enqueue_on_commit
+from services.core.mail import mail_queue
 from services.pai.services.approvazioni import comune_url, notifica_create
 
 from .models import Procedimento, Udienza
@@ -21,17 +21,34 @@ def email_attive() -> bool:
 
 
 def notifica_operatori(*, user_ids: Iterable[int], testo: str, link: str,
-                       oggetto: str, con_link: set[int] | None = None) -> list[int]:
+                       oggetto: str, con_link: set[int] | None = None,
+                       link_altri: str = "") -> list[int]:
     """One inbox line per operator (duplicates removed); the e-mails go after commit. With
-    ``con_link`` only those operators get the link (the others could not open it)."""
-    from .tasks import invia_email_notifiche
+    ``con_link`` only those operators get the link (the others could not open it); the
+    others get ``link_altri`` (a page they may open), if any."""
+    from tenants.models import User
 
     ids: list[int] = []
+    notifiche = []
     for user_id in dict.fromkeys(user_ids):
-        proprio = link if con_link is None or user_id in con_link else ""
-        ids.append(notifica_create(destinatario_id=user_id, testo=testo, link=proprio).pk)
-    if ids and email_attive():
-        enqueue_on_commit(invia_email_notifiche, ids, oggetto)
+        proprio = link if con_link is None or user_id in con_link else link_altri
+        notifica = notifica_create(destinatario_id=user_id, testo=testo, link=proprio)
+        notifiche.append(notifica)
+        ids.append(notifica.pk)
+    if notifiche and email_attive():
+        # Through the kernel's outbox: sent after commit, at most once, retried.
+        sito = indirizzo_sito()
+        indirizzi = dict(User.objects.filter(pk__in=[n.destinatario_id for n in notifiche],
+                                             is_active=True).exclude(email="")
+                         .values_list("pk", "email"))
+        for notifica in notifiche:
+            email = indirizzi.get(notifica.destinatario_id)
+            if not email:
+                continue
+            corpo = notifica.testo
+            if notifica.link:
+                corpo += "\n\n" + _("Apri: %(url)s") % {"url": f"{sito}{notifica.link}"}
+            mail_queue(to=email, subject=oggetto, body=corpo, kind="tribunale.notifica")
     return ids
 
 
@@ -62,16 +79,31 @@ def avvisa_udienza(udienza: Udienza, user_ids: Iterable[int], *, modificata: boo
         oggetto = _("Nuova udienza al Tribunale per i minorenni")
     from .services import chi_legge
 
+    # Who is summoned but does not follow the proceeding gets their calendar, on the month.
+    mese = f"{timezone.localtime(udienza.inizio):%Y-%m}"
+    calendario = comune_url("tribunale_udienze")
     return notifica_operatori(user_ids=user_ids, testo=testo,
                               link=link_procedimento(udienza.procedimento), oggetto=oggetto,
-                              con_link=chi_legge(udienza.procedimento))
+                              con_link=chi_legge(udienza.procedimento),
+                              link_altri=f"{calendario}?mese={mese}" if calendario else "")
+
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 def indirizzo_sito() -> str:
-    """``https://<host of this comune>`` for links in e-mails; empty outside a tenant."""
+    """``<scheme>://<host of this comune>[:<port>]`` for links in e-mails, with the scheme
+    and port browsers use to reach the site (``AMBITO_SITE_SCHEME``, ``AMBITO_SITE_PORT``);
+    empty outside a tenant."""
     tenant = getattr(connection, "tenant", None)
     try:
         domain = tenant.get_primary_domain().domain if tenant is not None else ""
     except Exception:  # no domain: relative links only
         domain = ""
-    return f"https://{domain}" if domain else ""
+    if not domain:
+        return ""
+    scheme = str(getattr(settings, "AMBITO_SITE_SCHEME", "") or "https").lower()
+    port = str(getattr(settings, "AMBITO_SITE_PORT", "") or "").strip()
+    if port and port != DEFAULT_PORTS.get(scheme):
+        return f"{scheme}://{domain}:{port}"
+    return f"{scheme}://{domain}"

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.core.audit import audit_log
+from services.core.letture import AccessoNegato
 from tenants.roles import Capability, permission_name
 
 from .models import Convocato, OperatoreProcedimento, Procedimento, Udienza
@@ -47,7 +47,7 @@ def get_procedimento_for_user(user: Any, public_id: Any, *,
     except (ValueError, TypeError, ValidationError):
         procedimento = None
     if procedimento is None:
-        raise Http404
+        raise AccessoNegato("tribunale.procedimento", public_id)
     audit_log(action="procedimento.letto", actor=user, obj=procedimento, ip_address=ip_address)
     return procedimento
 
@@ -141,3 +141,50 @@ def attivita(procedimento: Procedimento, *, limit: int = 200) -> list[dict]:
                .exclude(action="procedimento.letto").order_by("-at", "-id")[:limit])
     return [{"at": e.at, "chi": e.actor_label, "azione": AZIONI.get(e.action, e.action)}
             for e in entries]
+
+
+# The juvenile courts by region (ISTAT code), where a region has only one: a comune of
+# that region registers its proceedings there unless it set otherwise. Regions with more
+# than one court (Lombardia, Trentino-Alto Adige, Campania, Puglia, Calabria, Sicilia,
+# Sardegna) have no default: the ente sets its own.
+TRIBUNALI_PER_REGIONE = {
+    "01": "Tribunale per i minorenni di Torino",
+    "02": "Tribunale per i minorenni di Torino",
+    "05": "Tribunale per i minorenni di Venezia",
+    "06": "Tribunale per i minorenni di Trieste",
+    "07": "Tribunale per i minorenni di Genova",
+    "08": "Tribunale per i minorenni di Bologna",
+    "09": "Tribunale per i minorenni di Firenze",
+    "10": "Tribunale per i minorenni di Perugia",
+    "11": "Tribunale per i minorenni di Ancona",
+    "12": "Tribunale per i minorenni di Roma",
+    "13": "Tribunale per i minorenni di L'Aquila",
+    "14": "Tribunale per i minorenni di Campobasso",
+    "17": "Tribunale per i minorenni di Potenza",
+}
+
+
+def _regione_istat() -> str:
+    """The ISTAT code of the region of the ente whose schema is active ("" if unknown)."""
+    from django.db import connection
+
+    from tenants.models import Comune, Zona
+
+    tenant = getattr(connection, "tenant", None)
+    pk = getattr(tenant, "pk", None)
+    if pk is None:
+        return ""
+    code = (Comune.objects.filter(ente_id=pk).values_list("zona__regione__istat_code", flat=True)
+            .first()
+            or Zona.objects.filter(ente_id=pk).values_list("regione__istat_code", flat=True)
+            .first())
+    return code or ""
+
+
+def tribunale_predefinito() -> str:
+    """The tribunal offered for a new proceeding: the ente's setting, otherwise the juvenile
+    court of its region when there is only one, otherwise nothing."""
+    from .models import Impostazioni
+
+    scelto = Impostazioni.objects.values_list("tribunale_predefinito", flat=True).first()
+    return scelto or TRIBUNALI_PER_REGIONE.get(_regione_istat(), "")

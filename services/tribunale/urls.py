@@ -8,6 +8,7 @@ P = "<uuid:public_id>/"
 urlpatterns = [
     path("", views.tribunale_list, name="tribunale_list"),
     path("nuovo/", views.tribunale_new, name="tribunale_new"),
+    path("impostazioni/", views.tribunale_impostazioni, name="tribunale_impostazioni"),
     path("udienze/", views_udienze.tribunale_udienze, name="tribunale_udienze"),
     path("udienze.ics", views_udienze.tribunale_udienze_ics, name="tribunale_udienze_ics"),
     path(P, views.tribunale_detail, name="tribunale_detail"),

@@ -20,11 +20,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from services.anagrafica.selectors import current_household
+from services.cartella.documenti import MAX_BYTES
 from services.cartella.models import Cartella
 from services.cartella.selectors import cartelle_visibili
 from services.core.errors import AmbitoError, NotFound
+from services.core.letture import audit_list
 from services.core.text import fold
-from services.core.web import actor_of, form_error
+from services.core.upload import upload_limit
+from services.core.web import actor_of, client_ip, form_error
 from tenants.permissions import capability_required, has_capability
 from tenants.roles import Capability
 
@@ -38,6 +41,7 @@ from .selectors import (
     operatori_attivi,
     procedimenti_elenco,
     udienze_di,
+    vede_tutti,
 )
 
 SEZIONI_LABELS = [
@@ -54,7 +58,7 @@ MANAGE = Capability.MANAGE_TRIBUNALE
 
 def procedimento_for(request: HttpRequest, public_id: Any) -> Procedimento:
     return get_procedimento_for_user(request.user, public_id,
-                                     ip_address=request.META.get("REMOTE_ADDR"))
+                                     ip_address=client_ip(request))
 
 
 def detail_url(procedimento: Procedimento, sezione: str = "") -> str:
@@ -95,11 +99,42 @@ def tribunale_list(request: HttpRequest) -> HttpResponse:
         if data["stato"]:
             qs = qs.filter(stato=data["stato"])
     page = Paginator(qs.order_by("-ricevuto_il", "-id"), 50).get_page(request.GET.get("pagina"))
+    audit_list(user=request.user, action="procedimento.elenco", ip_address=client_ip(request),
+               filtro=form.cleaned_data if form.is_valid() else {},
+               righe=len(page.object_list), pagina=page.number)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "tribunale/procedimento_list.html",
                   {"form": form, "page": page, "query": query.urlencode(),
-                   "filtered": any(request.GET.get(k) for k in ("q", "stato"))})
+                   "filtered": any(request.GET.get(k) for k in ("q", "stato")),
+                   "can_configure": vede_tutti(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(MANAGE)
+def tribunale_impostazioni(request: HttpRequest) -> HttpResponse:
+    """The ente's default tribunal: set by who sees every proceeding (the dirigente)."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import Impostazioni
+    from .selectors import tribunale_predefinito
+
+    if not vede_tutti(request.user):
+        raise PermissionDenied
+    attuale = Impostazioni.objects.values_list("tribunale_predefinito", flat=True).first() or ""
+    form = f.ImpostazioniForm(request.POST or None,
+                              initial={"tribunale_predefinito": attuale})
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.impostazioni_aggiorna(actor=actor_of(request), **form.cleaned_data)
+        except AmbitoError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Impostazioni salvate."))
+            return redirect("tribunale_impostazioni")
+    return render(request, "tribunale/impostazioni.html",
+                  {"form": form, "proposto": tribunale_predefinito()},
+                  status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -255,6 +290,7 @@ def tribunale_problematica_add(request: HttpRequest, procedimento: Procedimento,
     return _("Problematica registrata.")
 
 
+@upload_limit(MAX_BYTES)
 @_azione(f.DocumentoForm, "documento_form", "documenti")
 def tribunale_documento_add(request: HttpRequest, procedimento: Procedimento,
                             data: dict) -> str:

@@ -1,7 +1,12 @@
 """The calendar of hearings per operator: by default the current user's, month by month,
 listed week by week and day by day (what a social worker plans their outings with). Who
 sees every case (the dirigente) may pick an operator. The .ics file carries the user's
-own hearings for their phone's calendar, without the minors' names."""
+own hearings for their phone's calendar, without the minors' names.
+
+Every operator who may be summoned (the case-work roles, educators and psychologists
+included: "gli interessati possono consultare gli orari di tutte le udienze") opens their
+own calendar and .ics; the proceeding itself stays for those who may read it (the page
+links only those)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from services.core.letture import audit_export, audit_list
+from services.core.web import client_ip
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
@@ -34,7 +41,7 @@ def _fine_mese(primo: date) -> date:
 
 
 @require_GET
-@capability_required(Capability.MANAGE_TRIBUNALE)
+@capability_required(Capability.VIEW_CARTELLA)
 def tribunale_udienze(request: HttpRequest) -> HttpResponse:
     user = request.user
     membri = operatori_incaricabili() if vede_tutti(user) else []
@@ -45,6 +52,9 @@ def tribunale_udienze(request: HttpRequest) -> HttpResponse:
     primo = _mese(request.GET.get("mese"))
     ultimo = _fine_mese(primo)
     udienze = list(udienze_operatore(operatore_id, dal=primo, al=ultimo))
+    audit_list(user=user, action="udienza.calendario", ip_address=client_ip(request),
+               filtro={"operatore": operatore_id, "dal": primo, "al": ultimo},
+               righe=len(udienze))
     apribili = set(procedimenti_visibili(user).filter(
         pk__in={u.procedimento_id for u in udienze}).values_list("pk", flat=True))
     precedente = (primo - timedelta(days=1)).replace(day=1)
@@ -84,11 +94,14 @@ def _fold(line: str) -> str:
 
 
 @require_GET
-@capability_required(Capability.MANAGE_TRIBUNALE)
+@capability_required(Capability.VIEW_CARTELLA)
 def tribunale_udienze_ics(request: HttpRequest) -> HttpResponse:
     oggi = timezone.localdate()
-    udienze = udienze_operatore(int(request.user.pk or 0), dal=oggi - timedelta(days=30),
-                                al=oggi + timedelta(days=366))
+    dal, al = oggi - timedelta(days=30), oggi + timedelta(days=366)
+    udienze = list(udienze_operatore(int(request.user.pk or 0), dal=dal, al=al))
+    audit_export(user=request.user, ip_address=client_ip(request), export="udienze",
+                 formato="ics", filtro={"operatore": request.user.pk, "dal": dal, "al": al},
+                 righe=len(udienze))
     stamp = timezone.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     host = request.get_host().split(":")[0]
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ambito//Udienze//IT",

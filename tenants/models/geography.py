@@ -41,6 +41,12 @@ class Ente(TenantMixin, BaseModel):  # type: ignore[django-manager-missing]
     slug = models.SlugField(_("indirizzo"), max_length=40, unique=True, validators=[slug_validator])
     is_template = models.BooleanField(_("schema modello"), default=False)
     is_active = models.BooleanField(_("attivo"), default=True)
+    # The second factor is always required for the roles that read case files; this extends
+    # it to every role of the ente (tenants.services.mfa).
+    mfa_obbligatoria = models.BooleanField(
+        _("secondo fattore obbligatorio per tutti"), default=False,
+        help_text=_("Se attivo, ogni operatore dell'ente accede con password e codice "
+                    "dell'app di autenticazione, non solo chi consulta le cartelle."))
 
     # Schemas are created by tenants.services.schemas (cloning a migrated template), never
     # implicitly on save, and never dropped automatically.

@@ -58,6 +58,19 @@ class User(AbstractUser, BaseModel):
             )
         ]
 
+    def has_perm(self, perm, obj=None):  # type: ignore[no-untyped-def]
+        """A capability (``ambito.<capability>``) comes from the membership's role in the
+        current tenant only, for everyone: Django's own answer is True for a superuser
+        before any backend is asked, which would give a platform administrator with any
+        membership every capability of that comune. Other permissions (the Django admin's)
+        keep Django's rules."""
+        from ..backends import MembershipBackend
+        from ..roles import PERMISSION_PREFIX
+
+        if perm.startswith(PERMISSION_PREFIX):
+            return self.is_active and MembershipBackend().has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
+
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} <{self.email}>" if full else self.email

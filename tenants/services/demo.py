@@ -14,9 +14,17 @@ from services.core.italian_data import fake_person
 from ..models import Comune, Ente, User, Zona
 from ..roles import Role
 from .members import membership_grant, user_create
+from .mfa import totp_enrol, user_must_use_mfa
 from .provisioning import comune_create, regione_create, zona_create, zona_set_capofila
 
 DEMO_PASSWORD = "ambito-demo-2026"  # noqa: S105 - printed to the person running the demo
+# The second factor of every demo account that needs one (the roles that read case files,
+# the platform administrator): one known base32 TOTP secret, printed with the accounts.
+# Add it to an authenticator app as a key entered by hand (time-based, 6 digits, 30 s), or
+# compute the code: ``python manage.py demo_totp`` (``demo_totp_code()``), or
+# ``oathtool --totp -b <secret>``. Another engineer's crawl of the demo computes codes
+# from it: keep the name.
+DEMO_TOTP_SECRET = "AMBITODEMOSECRETTOTPAMBITODEMO23"  # noqa: S105 - demo only, printed
 EMAIL_DOMAIN = "demo.ambito.example"
 
 REGIONE = {"istat_code": "09", "name": "Toscana", "slug": "toscana"}
@@ -50,6 +58,7 @@ class DemoAccount:
     email: str
     role: str
     ente: Ente
+    totp: bool = False
 
 
 @dataclass
@@ -68,7 +77,27 @@ def _account(rng: random.Random, local: str, role: str, ente: Ente) -> DemoAccou
             password=DEMO_PASSWORD, codice_fiscale=person.codice_fiscale,
         )
     membership_grant(user=user, ente=ente, role=role)
-    return DemoAccount(email, role, ente)
+    return DemoAccount(email, role, ente, totp=_demo_totp(user))
+
+
+def demo_totp_code(*, at: float | None = None) -> str:
+    """The code an authenticator app with ``DEMO_TOTP_SECRET`` shows at ``at`` (now)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time() if at is None else at) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+
+
+def _demo_totp(user: User) -> bool:
+    """A TOTP authenticator with ``DEMO_TOTP_SECRET`` for a demo account that must have
+    one; True if the account signs in with it."""
+    if not user_must_use_mfa(user):
+        return False
+    totp_enrol(user=user, secret=DEMO_TOTP_SECRET)
+    return True
 
 
 def demo_seed() -> DemoSummary:
@@ -108,9 +137,12 @@ def demo_seed() -> DemoSummary:
     _fill_comuni(rng, comuni, zona_rng=zona_rng)
 
     admin_email = f"admin@{EMAIL_DOMAIN}"
-    if not User.objects.filter(email=admin_email).exists():
-        User.objects.create_superuser(admin_email, DEMO_PASSWORD, first_name="Amministratore",
-                                      last_name="Piattaforma")
+    admin = User.objects.filter(email=admin_email).first()
+    if admin is None:
+        admin = User.objects.create_superuser(admin_email, DEMO_PASSWORD,
+                                              first_name="Amministratore",
+                                              last_name="Piattaforma")
+    _demo_totp(admin)
     summary.superuser = admin_email
     return summary
 

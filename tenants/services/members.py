@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from services.core.audit import audit_log
 from services.core.codice_fiscale import normalize_codice_fiscale
 from services.core.errors import AlreadyExists, NotFound, ValidationFailed
+from services.core.queue import current_schema
 
 from ..models import Ente, Membership, User
 from ..roles import ROLE_TENANT_TYPES, Role
@@ -54,8 +56,9 @@ def user_create(
     return user
 
 
-def membership_grant(*, user: User, ente: Ente, role: str, actor: object | None = None) -> Membership:
-    """Give ``user`` the role in ``ente`` (replacing the role they had there)."""
+def membership_check(*, ente: Ente, role: str) -> None:
+    """Whether ``role`` can be given in ``ente``; raises ``ValidationFailed`` if not (the
+    Django admin's form asks the same question before saving)."""
     if role not in Role.values:
         raise ValidationFailed(_("Il ruolo «%(role)s» non esiste.") % {"role": role}, field="role")
     if ente.is_template or ente.type == Ente.Type.PUBLIC:
@@ -66,6 +69,23 @@ def membership_grant(*, user: User, ente: Ente, role: str, actor: object | None 
             % {"role": Role(role).label, "type": Ente.Type(ente.type).label},
             field="role",
         )
+
+
+def _audit_in_ente(*, ente: Ente, action: str, actor: object | None, membership: Membership,
+                   payload: dict) -> None:
+    """A membership is recorded in the trail of the ente it opens, in that ente's schema,
+    whoever made it (a dirigente, a command, the platform admin): the ente's own people
+    can see who was given access to their data. Made from elsewhere (the platform), it is
+    recorded there too."""
+    with tenant_context(ente):
+        audit_log(action=action, actor=actor, obj=membership, payload=payload)
+    if current_schema() != ente.schema_name:
+        audit_log(action=action, actor=actor, obj=membership, payload=payload)
+
+
+def membership_grant(*, user: User, ente: Ente, role: str, actor: object | None = None) -> Membership:
+    """Give ``user`` the role in ``ente`` (replacing the role they had there)."""
+    membership_check(ente=ente, role=role)
     with transaction.atomic():
         membership, created = Membership.objects.select_for_update().get_or_create(
             user=user, ente=ente, defaults={"role": role}
@@ -73,13 +93,15 @@ def membership_grant(*, user: User, ente: Ente, role: str, actor: object | None 
         if not created and membership.role == role and membership.is_active:
             return membership
         previous = None if created else membership.role
+        was_active = None if created else membership.is_active
         if not created:
             membership.role = role
             membership.is_active = True
             membership.save(update_fields=["role", "is_active", "updated_at"])
-        audit_log(action="abilitazione.concessa", actor=actor, obj=membership,
-                  payload={"utente": user.email, "ente": ente.schema_name, "ruolo": role,
-                           "ruolo_precedente": previous})
+        _audit_in_ente(ente=ente, action="abilitazione.concessa", actor=actor,
+                       membership=membership,
+                       payload={"utente": user.email, "ente": ente.schema_name, "ruolo": role,
+                                "ruolo_precedente": previous, "era_attiva": was_active})
     return membership
 
 
@@ -92,5 +114,7 @@ def membership_revoke(*, user: User, ente: Ente, actor: object | None = None) ->
             return
         membership.is_active = False
         membership.save(update_fields=["is_active", "updated_at"])
-        audit_log(action="abilitazione.revocata", actor=actor, obj=membership,
-                  payload={"utente": user.email, "ente": ente.schema_name})
+        _audit_in_ente(ente=ente, action="abilitazione.revocata", actor=actor,
+                       membership=membership,
+                       payload={"utente": user.email, "ente": ente.schema_name,
+                                "ruolo": membership.role})

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
+from services.core.audit_db import audit_protect_schema
 from services.core.errors import AmbitoError
 
 from ..models import Ente
@@ -99,6 +100,7 @@ def template_ensure(tenant_type: str) -> Ente:
         log.info("migrating template schema %s", schema_name)
         migrate_schema(schema_name)
         connection.set_schema_to_public()  # type: ignore[attr-defined]
+    audit_protect_schema(schema_name)
     return ente
 
 
@@ -128,3 +130,5 @@ def schema_clone_for(ente: Ente) -> None:
             _("Lo schema %(schema)s creato non ha le migrazioni: %(missing)s")
             % {"schema": ente.schema_name, "missing": ", ".join(sorted(f"{a}.{n}" for a, n in missing))}
         )
+    # The clone belongs to the application role that made it: hand its audit trail over.
+    audit_protect_schema(ente.schema_name)

@@ -109,9 +109,19 @@ def clone_from_snapshot(template: str, new_schema: str) -> bool:
         )
         tables = [row[0] for row in cursor.fetchall()]
         for table in tables:
+            # Generated columns are computed by the server: they cannot be copied.
             cursor.execute(
-                f'INSERT INTO "{new_schema}"."{table}" '  # noqa: S608
-                f'SELECT * FROM "{template}"."{table}"'
+                "SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) "
+                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+                "AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped "
+                "AND a.attgenerated = ''",
+                [template, table],
+            )
+            columns = cursor.fetchone()[0]
+            cursor.execute(
+                f'INSERT INTO "{new_schema}"."{table}" ({columns}) '  # noqa: S608
+                f'SELECT {columns} FROM "{template}"."{table}"'
             )
             if cursor.rowcount:
                 cursor.execute(

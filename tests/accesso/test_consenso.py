@@ -178,8 +178,35 @@ def test_utente_denying_consent_is_not_linked_even_if_registered(sportello):
     known = registered(sportello)
     scheda = scheda_create(actor=sportello, utente=known, consenso="negato", **utente())
     assert scheda.utente is None
+    assert scheda.consenso is None  # the anonymous scheda does not point at the person
     assert not known.schede_accesso.exists()
-    assert consenso_attuale(known) is None
+    # ... but the refusal is in the person's consent history, in force.
+    assert consenso_attuale(known).stato == Consenso.Stato.NEGATO
+
+
+def test_a_refusal_after_an_earlier_consent_is_recorded_and_in_force(sportello):
+    known = registered(sportello)
+    consenso_registra(actor=sportello, persona=known, stato="concesso", data=date(2025, 3, 1))
+    scheda = scheda_create(actor=sportello, utente=known, consenso="negato", **utente())
+    storia = list(Consenso.objects.filter(persona=known).order_by("data", "id")
+                  .values_list("stato", flat=True))
+    assert storia == ["concesso", "negato"]
+    assert consenso_attuale(known).stato == Consenso.Stato.NEGATO
+    assert scheda.esito == E.CONSENSO_NEGATO
+    assert scheda.bisogno_espresso == "Non riesco a pagare l'affitto"  # anonymous need only
+    assert AuditEntry.objects.filter(action="consenso.registrato",
+                                     object_id=str(known.public_id)).count() == 2
+    # The earlier consent no longer counts: a reporter now keeps only the report.
+    refused(sportello, "senza dettagli sul bisogno", utente=known, interlocutore=nuova(),
+            bisogno_espresso="Non esce di casa", **segnalante())
+
+
+def test_a_refused_person_cannot_be_reported_with_need_by_a_public_official(sportello):
+    known = registered(sportello)
+    consenso_registra(actor=sportello, persona=known, stato="concesso", data=date(2025, 3, 1))
+    scheda_create(actor=sportello, utente=known, consenso="negato", **utente())
+    refused(sportello, "resta agli atti solo la segnalazione", utente=known,
+            **pu(bisogno_espresso="Difficoltà economiche"))
 
 
 def test_utente_must_answer_on_consent(sportello):
@@ -213,11 +240,29 @@ def lr(**overrides):
     return values
 
 
-@pytest.mark.parametrize("consenso", ["", "negato"])
-def test_legal_representative_without_consent_cannot_fill_in_the_scheda(sportello, consenso):
+def test_legal_representative_without_an_answer_cannot_fill_in_the_scheda(sportello):
     error = refused(sportello, "non potrà mettere in campo nessun tipo di aiuto",
-                    utente=nuova(), interlocutore=nuova(), consenso=consenso, **lr())
+                    utente=nuova(), interlocutore=nuova(), consenso="", **lr())
     assert "non può essere compilata" in str(error)
+
+
+def test_legal_representative_refusing_keeps_no_data_and_records_the_refusal(sportello):
+    before = counts()
+    scheda = scheda_create(actor=sportello, utente=nuova(), interlocutore=nuova(),
+                           consenso="negato", **lr())
+    assert (scheda.utente, scheda.interlocutore, scheda.consenso) == (None, None, None)
+    assert scheda.esito == E.CONSENSO_NEGATO
+    assert counts()[1:] == before[1:]  # nobody registered, no consent row for a stranger
+    assistito = registered(sportello)
+    tutore = registered(sportello)
+    riferimento_aggiungi(actor=sportello, persona=assistito, riferimento=tutore,
+                         tipo="ads", dal=date(2024, 1, 1))
+    consenso_registra(actor=sportello, persona=assistito, stato="concesso", data=date(2025, 1, 1))
+    scheda_create(actor=sportello, utente=assistito, interlocutore=tutore, consenso="negato",
+                  **lr())
+    attuale = consenso_attuale(assistito)
+    assert attuale.stato == Consenso.Stato.NEGATO
+    assert attuale.rilasciato_da == tutore
 
 
 def test_legal_representative_is_required(sportello):
@@ -274,10 +319,18 @@ def test_reporter_may_talk_about_an_utente_who_gave_consent(sportello):
     known = registered(sportello)
     consenso_registra(actor=sportello, persona=known, stato="concesso", data=date(2025, 1, 1))
     scheda = scheda_create(actor=sportello, utente=known, interlocutore=nuova(),
-                           bisogno_espresso="Ha bisogno di aiuto per la spesa",
-                           servizio_richiesto="Assistenza domiciliare", **segnalante())
-    assert scheda.servizio_richiesto == "Assistenza domiciliare"
+                           bisogno_espresso="Ha bisogno di aiuto per la spesa", **segnalante())
+    assert scheda.bisogno_espresso == "Ha bisogno di aiuto per la spesa"
     assert scheda.consenso.stato == Consenso.Stato.CONCESSO
+
+
+def test_reporter_never_asks_services_even_with_the_utente_consent_on_file(sportello):
+    known = registered(sportello)
+    consenso_registra(actor=sportello, persona=known, stato="concesso", data=date(2025, 1, 1))
+    error = refused(sportello, "non ha titolo per chiedere servizi specifici", utente=known,
+                    interlocutore=nuova(), bisogno_espresso="Ha bisogno di aiuto per la spesa",
+                    servizio_richiesto="Assistenza domiciliare", **segnalante())
+    assert error.field == "servizio_richiesto"
 
 
 def test_a_reporter_cannot_give_consent_for_someone_else(sportello):
@@ -366,3 +419,27 @@ def test_latest_consent_wins(sportello):
     consenso_registra(actor=sportello, persona=known, stato="revocato", data=date(2025, 9, 1))
     consenso_registra(actor=sportello, persona=known, stato="concesso", data=date(2025, 5, 1))
     assert consenso_attuale(known).stato == Consenso.Stato.REVOCATO
+
+
+# --- after a court order ------------------------------------------------------------------
+
+
+def test_after_a_court_order_a_refusal_is_recorded_and_the_service_goes_on(sportello):
+    scheda_ag = scheda_create(actor=sportello, utente=nuova(), **ag())
+    minore = scheda_ag.utente
+    later = scheda_create(actor=sportello, utente=minore, consenso="negato", **utente())
+    assert later.utente == minore  # the data stay: the judicial authority's mandate
+    assert later.consenso.stato == Consenso.Stato.NEGATO
+    assert consenso_attuale(minore).stato == Consenso.Stato.NEGATO
+    assert later.stato == S.APERTA
+    assert later.bisogno_espresso
+    entry = AuditEntry.objects.get(action="scheda.creata", object_id=str(later.public_id))
+    assert entry.payload["mandato_ag"] == scheda_ag.numero
+
+
+def test_after_a_court_order_the_legal_representative_may_refuse_too(sportello):
+    scheda_ag = scheda_create(actor=sportello, utente=nuova(), **ag())
+    later = scheda_create(actor=sportello, utente=scheda_ag.utente, interlocutore=nuova(),
+                          consenso="negato", **lr())
+    assert later.utente == scheda_ag.utente
+    assert later.consenso.stato == Consenso.Stato.NEGATO

@@ -1,5 +1,6 @@
-"""Who reads a scheda di accesso: the front office its own, the case-work roles all of the
-comune, nobody else; every read is audited."""
+"""Who reads a scheda di accesso: the front office its own, the social workers and the
+dirigente all of the comune, the other case-work roles those that led to their cases (see
+test_need_to_know.py), nobody else; every read is audited."""
 
 from __future__ import annotations
 
@@ -42,10 +43,11 @@ def test_front_office_sees_only_its_own(in_a, schede):
 @pytest.mark.parametrize(
     ("role", "visible"),
     [("operatore_sportello", True), ("assistente_sociale", True), ("dirigente", True),
-     ("educatore", True), ("psicologo", True), ("amministrativo", False)],
+     ("educatore", False), ("psicologo", False), ("amministrativo", False)],
 )
 def test_who_reads_a_front_office_scheda(in_a, schede, role, visible):
-    """Roles with view_cartella see every scheda; the amministrativo none."""
+    """Who wrote it, the social workers who assess schede and the dirigente; an educatore or
+    psicologo enabled on no case file, and the amministrativo, none."""
     user = in_a.by_role[role]
     scheda = schede["sportello"]
     if visible:
@@ -72,9 +74,10 @@ def test_missing_and_malformed_look_the_same(in_a, schede):
 
 def test_every_read_is_recorded(in_a, schede):
     scheda = schede["sportello"]
-    get_scheda_for_user(in_a.by_role["educatore"], scheda.public_id, ip_address="192.0.2.9")
+    get_scheda_for_user(in_a.by_role["assistente_sociale"], scheda.public_id,
+                        ip_address="192.0.2.9")
     entry = AuditEntry.objects.get(action="scheda.letta", object_id=str(scheda.public_id))
-    assert entry.actor_id == in_a.by_role["educatore"].pk
+    assert entry.actor_id == in_a.by_role["assistente_sociale"].pk
     assert entry.ip_address == "192.0.2.9"
 
 

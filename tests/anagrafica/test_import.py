@@ -7,7 +7,9 @@ split, a merge, a move and a birth, and a file full of mistakes among three good
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 from datetime import date, timedelta
 from pathlib import Path
 from unittest import mock
@@ -457,7 +459,10 @@ def test_social_worker_gets_403_and_uploads_nothing(cast, carica):
     assert client.get(NEW_URL).status_code == 403
     before = _stato(cast)
     assert carica(PRIMO, client=client).status_code == 403
-    assert _stato(cast) == before
+    # Nothing imported; the only new audit entry is the refused attempt itself.
+    assert _stato(cast) == {**before, "audit": before["audit"] + 1}
+    with tenant_context(cast.comune_a.ente):
+        assert AuditEntry.objects.latest("id").action == "accesso.negato"
 
 
 def test_operator_of_another_comune_gets_404(cast, carica):
@@ -476,3 +481,44 @@ def test_an_import_of_comune_a_is_not_found_in_comune_b(cast, carica):
     with tenant_context(cast.comune_b.ente):
         assert not ImportAnagrafe.objects.filter(public_id=job.public_id).exists()
         assert not Persona.objects.filter(codice_anagrafe="100001").exists()
+
+
+# --- rows a spreadsheet or the csv module would trip on ---------------------------------
+
+
+def _righe(nome: str) -> list[str]:
+    return (DATA / nome).read_text(encoding="utf-8").splitlines()
+
+
+def test_a_field_over_128_kb_rejects_its_row_and_the_rest_goes_on(cast, carica):
+    righe = _righe(ERRORI)
+    campi = righe[2].split(";")
+    campi[10] = '"' + "Via " + "x" * 140_000 + '"'  # via: a broken quote swallowed the file
+    righe[2] = ";".join(campi)
+    response = carica("anagrafe.csv", ("\n".join(righe) + "\n").encode())
+    assert response.status_code == 302
+    job = _ultima(cast)
+    assert job.stato == "done", job.messaggio
+    assert job.righe_totali == len(righe) - 1
+    with tenant_context(cast.comune_a.ente):
+        scarto = job.righe_scartate.get(numero_riga=3)
+        assert "Il campo n. 11 della riga" in scarto.motivo
+        assert "128 kB" in scarto.motivo
+        assert Persona.objects.filter(cognome="Santoro", nome="Federica").exists()  # row 2
+
+
+def test_formulas_in_rejected_rows_come_back_as_text(cast, carica, amministrativo):
+    righe = _righe(ERRORI)
+    campi = righe[2].split(";")
+    campi[3], campi[4], campi[7] = "=cmd|' /C calc'!A0", "@SUM(1)", "-2+3"
+    righe[2] = ";".join(campi)
+    carica("anagrafe.csv", ("\n".join(righe) + "\n").encode())
+    job = _ultima(cast)
+    export = amministrativo.get(f"/anagrafica/importazioni/{job.public_id}/scartate.csv")
+    testo = export.content.decode("utf-8-sig")
+    riga = next(r for r in csv.reader(io.StringIO(testo), delimiter=";") if r and r[0] == "3")
+    assert riga[2 + 3] == "'=cmd|' /C calc'!A0"
+    assert riga[2 + 4] == "'@SUM(1)"
+    assert riga[2 + 7] == "'-2+3"
+    assert "=cmd|' /C calc'!A0" not in [c for r in csv.reader(io.StringIO(testo), delimiter=";")
+                                        for c in r]

@@ -172,3 +172,14 @@ def test_writes_are_refused_to_roles_without_the_capability(cast, assegno, perso
         assert Assegno.objects.count() == 1
         assegno.refresh_from_db()
         assert assegno.figli_minori is None
+
+
+def test_a_formula_in_the_protocol_is_text_in_the_workbook(cast, in_a, assegno):
+    Domanda.objects.filter(pk=assegno.domanda_id).update(numero_protocollo="=1+2")
+    client = client_for(cast.by_role["dirigente"], cast.comune_a.ente)
+    wb = load_workbook(io.BytesIO(client.get("/assegni/statistiche.xlsx").content))
+    riga = next(wb.worksheets[1].iter_rows(min_row=2))
+    assert riga[0].data_type == "s"
+    assert riga[0].value == "'=1+2"
+    assert riga[1].is_date
+    assert riga[6].data_type == "n"

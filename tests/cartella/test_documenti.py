@@ -17,12 +17,13 @@ from services.cartella.models import Documento
 from services.core.errors import ValidationFailed
 from services.core.models import AuditEntry
 from tests.conftest import client_for
+from tests.factories import image_file, pdf_file
 
 from .conftest import files_under
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
+PDF = pdf_file()
+PNG = image_file("PNG")
+JPEG = image_file("JPEG")
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -142,3 +143,68 @@ def test_download_goes_through_the_case_and_is_audited(cast, in_a, caso, media):
         assert AuditEntry.objects.filter(action="documento.scaricato").count() == 1
     # Media files are never served by URL.
     assert client.get("/media/" + documento.percorso).status_code == 404
+
+
+def _azione(tipo: str, **voci):
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    azione = DictionaryObject({NameObject("/S"): NameObject(tipo)})
+    for chiave, valore in voci.items():
+        azione[NameObject(chiave)] = TextStringObject(valore)
+    return azione
+
+
+def _pdf_attivi():
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    js = _azione("/JavaScript", **{"/JS": "app.alert('x')"})
+    return {
+        "openaction-js": pdf_file(**{"/OpenAction": js}),
+        "names-javascript": pdf_file(**{"/Names": DictionaryObject({
+            NameObject("/JavaScript"): DictionaryObject({NameObject("/Names"): ArrayObject()})})}),
+        "aa": pdf_file(**{"/AA": DictionaryObject({NameObject("/WC"): js})}),
+        "launch": pdf_file(**{"/OpenAction": _azione("/Launch", **{"/F": "cmd.exe"})}),
+        "embedded": pdf_file(**{"/Names": DictionaryObject({
+            NameObject("/EmbeddedFiles"): DictionaryObject({NameObject("/Names"): ArrayObject()})})}),
+        "uri-on-open": pdf_file(**{"/OpenAction": _azione("/URI", **{"/URI": "https://x.example"})}),
+        "two-pages": pdf_file(pages=2, **{"/PageMode": NameObject("/UseNone")}),
+        "_goto": pdf_file(**{"/OpenAction": ArrayObject([NumberObject(0), NameObject("/Fit")])}),
+    }
+
+
+@pytest.mark.parametrize("caso_pdf", ["openaction-js", "names-javascript", "aa", "launch",
+                                      "embedded", "uri-on-open"])
+def test_a_pdf_with_active_content_is_refused(cast, in_a, caso, media, caso_pdf):
+    with pytest.raises(ValidationFailed, match="contiene contenuti attivi") as exc:
+        _upload(in_a, caso, "relazione.pdf", _pdf_attivi()[caso_pdf])
+    assert exc.value.field == "file"
+    assert not Documento.objects.exists()
+    assert files_under(media) == []
+
+
+def test_a_plain_pdf_with_a_destination_on_open_is_kept(cast, in_a, caso, media):
+    for nome in ("two-pages", "_goto"):
+        _upload(in_a, caso, f"{nome}.pdf", _pdf_attivi()[nome])
+    assert Documento.objects.count() == 2
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    # An executable behind the PDF magic bytes.
+    ("relazione.pdf", b"%PDF-1.7\nMZ\x90\x00\x03\x00\x00\x00PE\x00\x00" + b"\x00" * 200,
+     "non è un file PDF valido"),
+    ("relazione.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+     "non è un file PDF valido"),
+    ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "non è un'immagine PNG leggibile"),
+    ("foto.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"MZ" * 40, "non è un'immagine JPEG"),
+    ("lettera.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.text",
+                          "content.xml": b"<x/>", "Basic/Standard/Module1.xml": b"<m/>"}),
+     "contiene macro"),
+    ("verbale.docx", _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<d/>",
+                           "word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}), "contiene macro"),
+])
+def test_content_is_checked_beyond_the_magic_bytes(cast, in_a, caso, media, name, content,
+                                                   message):
+    with pytest.raises(ValidationFailed, match=message):
+        _upload(in_a, caso, name, content)
+    assert not Documento.objects.exists()
+    assert files_under(media) == []

@@ -15,6 +15,7 @@ from services.cartella.documenti import documento_carica
 from services.cartella.history import TimelineEntry, cartella_storia, timeline_provider
 from services.cartella.services import cartella_sospendi
 from tests.conftest import client_for
+from tests.factories import pdf_file
 
 from .conftest import new_persona, new_scheda
 
@@ -45,7 +46,7 @@ def storia(cast, in_a, caso, media):
     voce_diario_crea(actor=in_a, cartella=caso, tipo="nota", data=date(2024, 12, 1),
                      testo="Nota riservata sul figlio", riservata=True)
     documento_carica(actor=in_a, cartella=caso, tipo="isee", data=date(2024, 12, 15),
-                     uploaded=SimpleUploadedFile("isee.pdf", b"%PDF-1.4\n%%EOF\n"),
+                     uploaded=SimpleUploadedFile("isee.pdf", pdf_file()),
                      numero_protocollo="PG/2024/999")
     return caso
 

@@ -29,7 +29,7 @@ from services.interventi.services import (
 )
 from tests.concurrency import at_once
 from tests.conftest import client_for
-from tests.interventi.conftest import approvato
+from tests.interventi.conftest import Attori, approvato, pagabile
 
 D = Decimal
 K = "interventi.pagamento"
@@ -235,6 +235,7 @@ def test_two_people_liquidating_the_same_payment_at_once(django_db_setup, django
                 servizio = servizio_create(actor=dirigente, nome=f"Gara {tag}", tipo="economica",
                                            area_target="poverta", carattere="occasionale")
                 persona = new_persona(Actor(cast.by_role["assistente_sociale"]))
+                pagabile(Attori(amministrativo=amm), persona)
                 determina = determina_create(actor=amm, data_adozione=date(2025, 1, 2),
                                              oggetto=f"Gara {tag}", capitolo="1",
                                              importo_impegnato=D("500.00"), numero=f"G-{tag}")
@@ -281,5 +282,8 @@ def test_two_people_liquidating_the_same_payment_at_once(django_db_setup, django
                 if created.get("servizio") is not None:
                     created["servizio"].delete()
                 if created.get("persona") is not None:
+                    from services.determine.models import ModalitaPagamento
+
+                    ModalitaPagamento.objects.filter(persona=created["persona"]).delete()
                     created["persona"].delete()
             connection.set_schema_to_public()

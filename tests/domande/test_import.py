@@ -229,3 +229,84 @@ def test_an_unreadable_amount_rejects_the_row_with_its_reason(testo, motivo):
 
     with pytest.raises(RigaNonValida, match=motivo):
         _importo(testo, "valore ISEE")
+
+
+ENTITA = ('<?xml version="1.0" encoding="{enc}"?><!DOCTYPE d [<!ENTITY a "ENTITA-ESPANSA">]>'
+          "<domande><domanda><numero_protocollo>&a;</numero_protocollo>"
+          "<data_protocollo>03/02/2025</data_protocollo><codice_fiscale>{cf}</codice_fiscale>"
+          "<servizio>Contributo affitto</servizio></domanda></domande>")
+CODIFICHE = [("UTF-8", "utf-8"), ("UTF-8", "utf-8-sig"), ("UTF-16", "utf-16-le"),
+             ("UTF-16", "utf-16-be"), ("UTF-16", "utf-16"), ("UTF-32", "utf-32-le"),
+             ("UTF-32", "utf-32-be"), ("UTF-32", "utf-32")]
+
+
+def _carica_bytes(cast, contenuto: bytes, django_capture_on_commit_callbacks):
+    client = client_for(cast.by_role["amministrativo"], cast.comune_a.ente)
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(URL, {"file": SimpleUploadedFile(
+            "protocollo.xml", contenuto, content_type="text/xml")})
+
+
+@pytest.mark.parametrize(("dichiarata", "codec"), CODIFICHE)
+def test_a_doctype_is_refused_in_every_encoding(cast, persona, servizio, dichiarata, codec,
+                                                django_capture_on_commit_callbacks):
+    """The old guard looked for ``<!DOCTYPE`` in the raw bytes: in UTF-16 without a BOM
+    the entity was expanded into a stored domanda."""
+    contenuto = ENTITA.format(enc=dichiarata, cf=persona.codice_fiscale).encode(codec)
+    response = _carica_bytes(cast, contenuto, django_capture_on_commit_callbacks)
+    assert response.status_code == 400
+    assert "DOCTYPE" in response.content.decode()
+    with tenant_context(cast.comune_a.ente):
+        assert not ImportProtocollo.objects.exists()
+        assert not Domanda.objects.filter(numero_protocollo__contains="ENTITA").exists()
+
+
+def test_the_job_refuses_a_doctype_even_if_the_file_got_past_the_upload(cast, persona,
+                                                                        servizio):
+    """The run reads the file with the same parser: a stored file with a DTD fails the job
+    and creates nothing."""
+    from services.anagrafica.services import Actor
+    from services.core.importjob import importjob_create
+    from services.domande.tasks import protocollo_import_task
+
+    contenuto = ENTITA.format(enc="UTF-16", cf=persona.codice_fiscale).encode("utf-16-le")
+    with tenant_context(cast.comune_a.ente):
+        job = importjob_create(model=ImportProtocollo,
+                               actor=Actor(user=cast.by_role["amministrativo"]),
+                               nome="p.xml", contenuto=contenuto, azione="protocollo",
+                               task=protocollo_import_task)
+        job = protocollo_import_run(job.pk)
+        assert job.stato == ImportProtocollo.Stato.FAILED
+        assert "DOCTYPE" in job.messaggio
+        assert not Domanda.objects.filter(numero_protocollo__contains="ENTITA").exists()
+
+
+@pytest.mark.parametrize(("dichiarata", "codec"), CODIFICHE)
+def test_a_clean_xml_is_read_in_every_encoding(cast, persona, servizio, dichiarata, codec,
+                                               django_capture_on_commit_callbacks):
+    xml = (f'<?xml version="1.0" encoding="{dichiarata}"?><domande><domanda>'
+           "<numero_protocollo>U-1</numero_protocollo><data_protocollo>03/02/2025"
+           f"</data_protocollo><codice_fiscale>{persona.codice_fiscale}</codice_fiscale>"
+           "<servizio>Contributo affitto</servizio><oggetto>Caffè</oggetto>"
+           "</domanda></domande>")
+    response = _carica_bytes(cast, xml.encode(codec), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    with tenant_context(cast.comune_a.ente):
+        assert Domanda.objects.get(numero_protocollo="U-1").oggetto == "Caffè"
+
+
+def test_a_field_over_128_kb_rejects_its_row_and_the_rest_goes_on(cast, carica, persona,
+                                                                   servizio):
+    testo = "\n".join([
+        HEADER,
+        f"L-1;03/02/2025;{persona.codice_fiscale};;;Contributo affitto;"
+        + '"' + "x" * 140_000 + '";;;;;;',
+        f"L-2;03/02/2025;{persona.codice_fiscale};;;Contributo affitto;Affitto;;;;;;",
+    ]) + "\n"
+    assert carica(testo).status_code == 302
+    job = _ultima(cast)
+    assert job.stato == ImportProtocollo.Stato.DONE, job.messaggio
+    assert (job.righe_totali, job.create, job.scartate) == (2, 1, 1)
+    with tenant_context(cast.comune_a.ente):
+        assert "oltre il massimo di 128 kB" in job.righe_scartate.get(numero_riga=2).motivo
+        assert Domanda.objects.filter(numero_protocollo="L-2").exists()

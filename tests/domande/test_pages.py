@@ -103,7 +103,7 @@ def test_list_query_count_does_not_grow_with_rows(cast, in_a, servizio, persona)
             domanda_create(actor=in_a, persona=persona, servizio=servizio,
                            numero_protocollo=f"N{i}", data_protocollo=date(2025, 1, 2))
     assert queries() == one
-    assert one <= 26
+    assert one <= 28  # the page's audit entry included (SET search_path + INSERT)
 
 
 # --- quick entry --------------------------------------------------------------------------

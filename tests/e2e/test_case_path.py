@@ -10,17 +10,14 @@ from django_tenants.utils import tenant_context
 
 from services.anagrafica.services import Actor, persona_create
 from tests.conftest import _CAST
-from tests.e2e.test_browser import ARTIFACTS, browser, server  # noqa: F401
-from tests.factories import PASSWORD
+from tests.e2e.test_browser import ARTIFACTS, browser, server, submit_sign_in  # noqa: F401
 
 
 def _sign_in(browser, base, user):  # noqa: F811
     context = browser.new_context(locale="it-IT")
     page = context.new_page()
     page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    submit_sign_in(page, user)
     page.wait_for_selector("#comune-home")
     return page
 

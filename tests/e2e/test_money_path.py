@@ -27,6 +27,9 @@ def _cleanup(created: dict) -> None:
     RigaLiquidazione.objects.filter(liquidazione__determina__in=determine).delete()
     Liquidazione.objects.filter(determina__in=determine).delete()
     Pagamento.objects.filter(intervento__in=interventi).delete()
+    from services.determine.models import ModalitaPagamento
+
+    ModalitaPagamento.objects.filter(persona=created.get("persona")).delete()
     for i in interventi:
         Notifica.objects.filter(link__contains=str(i.public_id)).delete()
     interventi.delete()
@@ -103,6 +106,13 @@ def test_application_to_proposal_to_decision_to_payment(server, browser, django_
         office.select_option("#determina-form select[name=determina]", determina_id)
         office.click("#determina-form button[type=submit]")
         office.wait_for_selector("text=Determina aggiornata")
+        # Nobody is paid without payment details: the office records the IBAN first.
+        office.click("#intervento-modalita a")
+        office.wait_for_selector("#modalita-form")
+        office.select_option("#modalita-form select[name=tipo]", "bonifico")
+        office.fill("#modalita-form input[name=iban]", "IT60 X054 2811 1010 0000 0123 456")
+        office.click("#modalita-form button[type=submit]")
+        office.wait_for_selector("#modalita-table")
         office.goto(f"{base}/determine/{determina_id}/")
         office.click("#liquida-link")
         office.wait_for_selector("#liquidazione-form")
@@ -111,6 +121,7 @@ def test_application_to_proposal_to_decision_to_payment(server, browser, django_
         office.click("#liquidazione-form button[type=submit]")
         office.wait_for_selector("#liquidazione-totale")
         assert "450,00" in office.inner_text("#liquidazione-totale")
+        assert "IT60X0542811101000000123456" in office.inner_text("#righe-table")
         ARTIFACTS.mkdir(exist_ok=True)
         office.screenshot(path=str(ARTIFACTS / "liquidazione.png"), full_page=True)
         office.context.close()

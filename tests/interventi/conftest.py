@@ -59,9 +59,21 @@ def servizio_periodico(a, catalogo):
                            codice_prestazione=catalogo["codice"])
 
 
+IBAN = "IT60X0542811101000000123456"
+
+
+def pagabile(a, persona, iban: str = IBAN):
+    """The person can be paid: a bank transfer to a valid IBAN (the office records it)."""
+    from services.determine.modalita import modalita_pagamento_set
+
+    modalita_pagamento_set(actor=a.amministrativo, persona=persona, tipo="bonifico", iban=iban)
+    return persona
+
+
 @pytest.fixture
 def persona(a):
-    return new_persona(a.assistente_sociale)
+    """A beneficiary with a payment method (a person without one cannot be paid)."""
+    return pagabile(a, new_persona(a.assistente_sociale))
 
 
 @pytest.fixture

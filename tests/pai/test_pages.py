@@ -88,7 +88,10 @@ def test_a_closed_case_refuses_a_plan_on_the_page(cast, caso, worker, dirigente)
                                                     "sintesi_bisogno": "Bisogno"}).status_code == 404
     with tenant_context(cast.comune_a.ente):
         assert not PAI.objects.exists()
-        assert AuditEntry.objects.exclude(action__startswith="cartella.").count() == audit_before
+        # Nothing written but the refused attempt (services.core.middleware).
+        assert AuditEntry.objects.exclude(action__startswith="cartella.").exclude(
+            action="accesso.negato").count() == audit_before
+        assert AuditEntry.objects.filter(action="accesso.negato", actor_id=worker.pk).count() == 1
 
 
 def test_the_dirigente_decides_on_the_page(cast, caso, worker, dirigente):

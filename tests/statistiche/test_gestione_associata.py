@@ -14,6 +14,7 @@ from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
 from services.anagrafica.services import Actor, indirizzo_cambia
+from services.determine.modalita import modalita_pagamento_set
 from services.determine.services import determina_create, liquidazione_create
 from services.interventi.services import intervento_decide, intervento_propose, servizio_create
 from tenants.models import Zona
@@ -61,6 +62,7 @@ def zona_dati(cast, dati):
                      "roma": ("Roma", ROMA), "senza": None}
         for chiave, residenza in residenze.items():
             p = new_persona(assistente)
+            modalita_pagamento_set(actor=amministrativo, persona=p, tipo="contanti")
             if residenza is not None:
                 indirizzo_cambia(actor=assistente, persona=p, tipo="residenza",
                                  dal=date(2020, 1, 1), via="Via Roma", civico="1",

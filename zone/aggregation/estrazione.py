@@ -17,7 +17,6 @@ from tenants.models import Ente
 from .schemi import (
     OVERLAP,
     PAGAMENTO,
-    ZERO,
     Row,
     _codice,
     _residenza,
@@ -202,9 +201,10 @@ def _spese(since: datetime | None) -> list[Row]:
             "voce_piano": r["voce_piano"],
             "codice_prestazione": _codice(r, "servizio__"),
             "area_target": r["servizio__area_target"] or "",
-            # A cancelled determina commits nothing: its fact stays, at zero.
-            "importo_impegnato": ZERO if annullata else r["importo_impegnato"],
-            "importo_liquidato": ZERO if annullata else r["importo_liquidato"],
+            # An annulled determina commits only what it had liquidated (that stays paid
+            # and counted); its uncommitted remainder is released from the plan's figures.
+            "importo_impegnato": r["importo_liquidato"] if annullata else r["importo_impegnato"],
+            "importo_liquidato": r["importo_liquidato"],
             "residenza_istat": "",
         })
     return out

@@ -201,7 +201,8 @@ def piano_rendiconto_export(request: HttpRequest, public_id: str, formato: str) 
     esercizio = filtro.cleaned_data.get("esercizio") if filtro.is_valid() else None
     exporter = RendicontoExporter(piano, esercizio=esercizio)
     if formato == "xlsx":
-        return exporter.response("xlsx")
+        return exporter.response("xlsx", actor=actor_of(request),
+                                 filtro={"esercizio": esercizio})
     response = HttpResponse(exporter.to_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename}.pdf"'
     return response

@@ -38,7 +38,8 @@ def statistiche_zona(request: HttpRequest) -> HttpResponse:
     anno = _anno(request, anni)
     report = selectors.in_cache(f"zona:{anno}", versione, lambda: selectors.report_zona(zona, anno))
     if request.GET.get("formato") == "xlsx":
-        return ReportZonaExporter(report, zona.code).response("xlsx")
+        return ReportZonaExporter(report, zona.code).response(
+            "xlsx", actor=actor_of(request), filtro={"anno": anno or "tutti"})
     return render(request, "statistiche/zona.html", {"zona": zona, "report": report})
 
 

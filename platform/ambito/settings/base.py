@@ -25,6 +25,10 @@ AMBITO_JOB_AUTO_RESUME = env.flag("AMBITO_JOB_AUTO_RESUME", True)
 DEBUG = False
 
 BASE_DOMAIN = env.get("AMBITO_BASE_DOMAIN", "localhost")
+# How browsers reach the site, for links built outside a request (e-mails): the scheme and
+# the port (empty = the scheme's default); the host is each ente's own domain.
+AMBITO_SITE_SCHEME = env.get("AMBITO_SITE_SCHEME", "http")
+AMBITO_SITE_PORT = env.get("AMBITO_SITE_PORT", "")
 ALLOWED_HOSTS = env.listing("AMBITO_ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]
 
 # --- tenancy -------------------------------------------------------------------------------
@@ -44,7 +48,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "tenants.apps.AmbitoAdminConfig",  # django.contrib.admin, signing in through allauth
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
@@ -137,14 +141,28 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "services.core.upload.UploadLimitMiddleware",  # before anything reads the body (CSRF)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Refused attempts (403, an access helper's 404, an outsider on a tenant host) into the
+    # audit trail: outside the tenant fence, so it sees the fence's 404 too.
+    "services.core.middleware.RefusalAuditMiddleware",
     "tenants.middleware.MembershipMiddleware",
+    # After the fence: a user who must have a second factor and has none reaches only the
+    # TOTP enrolment; a session that skipped the user's second factor is signed out.
+    "tenants.mfa.MfaMiddleware",
 ]
+
+# Uploads: the largest request body accepted, refused (413) from its declared length before
+# it is read. deploy/nginx/ambito.conf's client_max_body_size is the same number (51m):
+# change both. Upload views declare smaller limits of their own (services.core.upload).
+UPLOAD_MAX_REQUEST_BYTES = 51 * 1024 * 1024  # the register import: a 50 MB file and its form
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files (Django's default)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to disk, not kept in RAM
 
 TEMPLATES = [
     {
@@ -209,9 +227,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Rome"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # AMBITO_AUDIT_SEAL_SECONDS: the beat test shortens it; production keeps the hour.
     "audit-seal-every-comune": {
         "task": "services.core.tasks.audit_seal_all_tenants",
-        "schedule": 60 * 60,
+        "schedule": env.integer("AMBITO_AUDIT_SEAL_SECONDS", 3600),
+    },
+    "audit-verify-every-comune": {
+        "task": "services.core.tasks.audit_verify_all_tenants",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "mail-sweep-every-schema": {
+        "task": "services.core.tasks.mail_sweep_all_tenants",
+        "schedule": 10 * 60,
     },
     "statistiche-refresh-every-zona": {
         "task": "zone.statistiche.tasks.refresh_all_zone",
@@ -240,14 +267,38 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ALLOW_REGISTRATION = False
 ACCOUNT_ADAPTER = "tenants.adapters.AccountAdapter"
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks). The one
+# setting for the client address, of the audit trail and of allauth's sign-in throttling
+# alike (``services.core.clientip``; the account adapter uses it). Empty: REMOTE_ADDR.
+AMBITO_TRUSTED_PROXIES: list[str] = env.networks("AMBITO_TRUSTED_PROXIES")
+# allauth's own X-Forwarded-For counting stays off: its adapter asks the function above.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# Every sign-in path goes through allauth (the Django admin's included, see
+# tenants/admin_site.py), so these limits cover all of them.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Wrong passwords. The "key" is the account AND the address it is tried from
+    # (tenants.adapters.AccountAdapter): five failures from one address stop that address
+    # for that account for 5 minutes, while the owner elsewhere still signs in. An address
+    # is stopped after 30 failures in 5 minutes whatever the accounts (an office behind one
+    # NAT keeps room for its people's typos). Wrong second-factor codes count here too,
+    # per account (allauth's "mfa-auth-user-<id>" key): the password is already known then.
+    "login_failed": "30/5m/ip,5/5m/key",
+    # The ceiling per account from all addresses together, against password spraying from
+    # many addresses: 50 failures in an hour; reaching it stops the account for everyone
+    # until the hour has passed (or the owner resets the password).
+    "login_failed_account": "50/h/key",
     "reset_password": "5/m/ip,3/m/key",
 }
 ACCOUNT_SESSION_REMEMBER = False
+MFA_ADAPTER = "tenants.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ambito"
+# Codes of the previous and the next 30-second step are accepted too (clock skew between
+# the server and the phone, RFC 6238 section 5.2); each code still works only once.
+MFA_TOTP_TOLERANCE = 1
+# The Django admin (platform staff, public host). Off in production unless set.
+AMBITO_ADMIN_ENABLED = env.flag("AMBITO_ADMIN_ENABLED", True)
 SESSION_COOKIE_DOMAIN = env.get("AMBITO_SESSION_COOKIE_DOMAIN") or None
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -286,6 +337,9 @@ MEDIA_ROOT = Path(env.get("AMBITO_MEDIA_ROOT", str(REPO_ROOT / "media")))
 # --- email --------------------------------------------------------------------------------
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get("AMBITO_DEFAULT_FROM_EMAIL", "ambito@localhost")
+# Every e-mail goes through the outbox and one Celery task (services/core/mail.py); a mail
+# server that does not answer fails the attempt after this many seconds, never a request.
+EMAIL_TIMEOUT = env.integer("AMBITO_EMAIL_TIMEOUT", 20)
 # Notifications in the inbox are also e-mailed to operators who have an address.
 AMBITO_EMAIL_NOTIFICHE = env.flag("AMBITO_EMAIL_NOTIFICHE", True)
 

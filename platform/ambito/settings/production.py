@@ -13,9 +13,13 @@ env.secret("DATABASE_URL")
 env.secret("REDIS_URL")
 ALLOWED_HOSTS = env.listing("AMBITO_ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]
 
-# One reverse proxy (nginx) in front: allauth takes the client address for login throttling
-# from X-Forwarded-For, not the proxy's.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.integer("AMBITO_TRUSTED_PROXY_COUNT", 1)
+# The shipped nginx runs on the same machine (deploy/nginx): its X-Forwarded-For is believed,
+# anyone else's is not. A load balancer in front of it adds its address here.
+AMBITO_TRUSTED_PROXIES = env.networks("AMBITO_TRUSTED_PROXIES", "127.0.0.1,::1")
+AMBITO_SITE_SCHEME = env.get("AMBITO_SITE_SCHEME", "https")
+# The Django admin is off in production unless asked for (it signs in through allauth with
+# the second factor either way).
+AMBITO_ADMIN_ENABLED = env.flag("AMBITO_ADMIN_ENABLED", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.flag("AMBITO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env.integer("AMBITO_HSTS_SECONDS", 60 * 60 * 24 * 365)

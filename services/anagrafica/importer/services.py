@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +10,9 @@ from django.utils.translation import gettext as _
 from services.anagrafica.models import ImportAnagrafe
 from services.anagrafica.services import Actor
 from services.core.audit import audit_log
+from services.core.csvimport import riga_csv
 from services.core.errors import ValidationFailed
+from services.core.export import Exporter, Table
 from services.core.importjob import importjob_create
 
 from .tracciato import DIMENSIONE_MASSIMA, ESTENSIONE, SEPARATORE, decodifica, intestazione
@@ -42,23 +43,37 @@ def importazione_avvia(*, actor: Actor, file: Any) -> ImportAnagrafe:
                             azione="anagrafe", task=anagrafe_import_task)
 
 
-def righe_scartate_esporta(*, actor: Actor, importazione: ImportAnagrafe) -> Iterator[list[str]]:
-    """The rejected rows as the file had them, after their row number and reason: the IT
-    person corrects them and uploads them again. Personal data leave the system, so the
-    export is audited (now, not when the rows are read)."""
+class RigheScartateCsv(Exporter):
+    """The rejected rows as the file had them, after their row number and reason, in the
+    file's own columns (so the corrected file can be uploaded again). The rows are the
+    file's text: the base neutralises what a spreadsheet would run as a formula."""
+
+    csv_titles = False
+
+    def __init__(self, importazione: ImportAnagrafe) -> None:
+        self.importazione = importazione
+        self.filename = f"righe-scartate-{importazione.public_id}"
+
+    def _colonne(self) -> list[str]:
+        try:
+            with self.importazione.file.open("rb") as f:
+                prima = f.readline().decode("utf-8-sig").rstrip("\r\n")
+            return riga_csv(prima, separatore=SEPARATORE)
+        except (FileNotFoundError, ValueError, UnicodeDecodeError):
+            return [_("contenuto della riga")]
+
+    def _righe(self) -> Iterator[list[Any]]:
+        for scarto in self.importazione.righe_scartate.order_by("numero_riga").iterator():
+            campi = riga_csv(scarto.riga, separatore=SEPARATORE)
+            yield [scarto.numero_riga, scarto.motivo, *campi]
+
+    def tables(self) -> Iterator[Table]:
+        yield _("Righe scartate"), [_("riga"), _("motivo"), *self._colonne()], self._righe()
+
+
+def righe_scartate_esporta(*, actor: Actor, importazione: ImportAnagrafe) -> RigheScartateCsv:
+    """The rejected rows, for the IT person to correct and upload again. Personal data
+    leave the system, so the export is audited (now, not when the rows are read)."""
     audit_log(action="anagrafe.scartate_esportate", actor=actor.user, obj=importazione,
               payload={"righe": importazione.scartati}, ip_address=actor.ip_address)
-    return _righe_scartate(importazione)
-
-
-def _righe_scartate(importazione: ImportAnagrafe) -> Iterator[list[str]]:
-    try:
-        with importazione.file.open("rb") as f:
-            prima = f.readline().decode("utf-8-sig").rstrip("\r\n")
-        colonne = next(csv.reader([prima], delimiter=SEPARATORE), [])
-    except (FileNotFoundError, ValueError, UnicodeDecodeError):
-        colonne = [_("contenuto della riga")]
-    yield [_("riga"), _("motivo"), *colonne]
-    for scarto in importazione.righe_scartate.order_by("numero_riga").iterator():
-        campi = next(csv.reader([scarto.riga], delimiter=SEPARATORE), [])
-        yield [str(scarto.numero_riga), scarto.motivo, *campi]
+    return RigheScartateCsv(importazione)

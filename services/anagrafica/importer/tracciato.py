@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from services.anagrafica.models import MembroNucleo
 from services.core import importjob
+from services.core.csvimport import campo_troppo_lungo, righe_csv
 from services.core.errors import ValidationFailed
 from services.core.text import fold
 
@@ -111,7 +112,7 @@ def _chiave_colonna(nome: str) -> str:
 
 
 def _righe_csv(testo: str) -> Iterable[list[str]]:
-    return csv.reader(io.StringIO(testo, newline=""), delimiter=SEPARATORE)
+    return righe_csv(testo, separatore=SEPARATORE)
 
 
 def riga_grezza(campi: list[str]) -> str:
@@ -251,6 +252,10 @@ def leggi(contenuto: bytes) -> list[RigaAnagrafe | Scarto]:
         if numero == 1 or not any(c.strip() for c in campi):
             continue
         grezza = riga_grezza(campi)
+        troppo_lungo = campo_troppo_lungo(campi)
+        if troppo_lungo:
+            righe.append(Scarto(numero, grezza, troppo_lungo))
+            continue
         if len(campi) < len(colonne) or any(c.strip() for c in campi[len(colonne):]):
             righe.append(Scarto(numero, grezza, _(
                 "La riga ha %(n)s campi invece di %(m)s: controlla i punti e virgola.")

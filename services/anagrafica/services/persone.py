@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,6 +72,14 @@ def _clean_identity(cognome: str, nome: str, sesso: str, data_nascita: date | No
     return cognome, nome, sesso, data_nascita, cf
 
 
+def _lock_identity(search_text: str, data_nascita: date) -> None:
+    """A transaction-level advisory lock on (schema, normalised name, birth date)."""
+    schema = connection.schema_name  # type: ignore[attr-defined]
+    chiave = f"anagrafica.persona:{schema}:{search_text}:{data_nascita:%Y-%m-%d}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [chiave])
+
+
 def persona_create(
     *,
     actor: Actor,
@@ -97,52 +105,58 @@ def persona_create(
     if not (cittadinanza or "").isdigit() or len(cittadinanza) != 3:
         raise ValidationFailed(_("La cittadinanza è un codice numerico ISO di 3 cifre (380 = Italia)."),
                                field="cittadinanza")
-    if cf:
-        existing = Persona.objects.filter(codice_fiscale=cf, unita_in__isnull=True).first()
-        if existing is not None:
-            error = DuplicateCodiceFiscale(
-                _("Il codice fiscale %(cf)s è già registrato per %(who)s.")
-                % {"cf": cf, "who": existing.nome_completo},
-                field="codice_fiscale",
+    search_text = fold(f"{cognome} {nome}")
+    with transaction.atomic():
+        # Two operators registering the same person at the same moment: the checks below
+        # and the insert run one at a time for the same name and birth date, so the second
+        # sees the first (a person without a codice fiscale has no unique key to stop it).
+        _lock_identity(search_text, data_nascita)
+        if cf:
+            existing = Persona.objects.filter(codice_fiscale=cf, unita_in__isnull=True).first()
+            if existing is not None:
+                error = DuplicateCodiceFiscale(
+                    _("Il codice fiscale %(cf)s è già registrato per %(who)s.")
+                    % {"cf": cf, "who": existing.nome_completo},
+                    field="codice_fiscale",
+                )
+                error.existing = existing  # type: ignore[attr-defined]
+                raise error
+        if not conferma_omonimia:
+            twins = list(
+                Persona.objects.filter(search_text=search_text,
+                                       data_nascita=data_nascita, unita_in__isnull=True)[:5]
             )
-            error.existing = existing  # type: ignore[attr-defined]
-            raise error
-    if not conferma_omonimia:
-        twins = list(
-            Persona.objects.filter(search_text=fold(f"{cognome} {nome}"),
-                                   data_nascita=data_nascita, unita_in__isnull=True)[:5]
+            if twins:
+                error = PossibleDuplicate(  # type: ignore[assignment]
+                    _("Esiste già %(who)s, nato/a il %(date)s: è la stessa persona? Se non lo è, "
+                      "conferma l'inserimento.")
+                    % {"who": twins[0].nome_completo, "date": data_nascita.strftime("%d/%m/%Y")},
+                    field="cognome",
+                )
+                error.existing = twins[0]  # type: ignore[attr-defined]
+                raise error
+        belfiore = ""
+        if cf:
+            belfiore, place = birthplace_of(cf)
+            luogo_nascita = luogo_nascita or place
+        persona = Persona(
+            codice_fiscale=cf, cognome=cognome, nome=nome, sesso=sesso, data_nascita=data_nascita,
+            luogo_nascita=(luogo_nascita or "").strip(), luogo_nascita_belfiore=belfiore,
+            cittadinanza=cittadinanza, telefono=(telefono or "").strip(), email=email,
+            codice_anagrafe=(codice_anagrafe or "").strip(),
+            search_text=search_text,
         )
-        if twins:
-            error = PossibleDuplicate(  # type: ignore[assignment]
-                _("Esiste già %(who)s, nato/a il %(date)s: è la stessa persona? Se non lo è, "
-                  "conferma l'inserimento.")
-                % {"who": twins[0].nome_completo, "date": data_nascita.strftime("%d/%m/%Y")},
-                field="cognome",
-            )
-            error.existing = twins[0]  # type: ignore[attr-defined]
-            raise error
-    belfiore = ""
-    if cf:
-        belfiore, place = birthplace_of(cf)
-        luogo_nascita = luogo_nascita or place
-    persona = Persona(
-        codice_fiscale=cf, cognome=cognome, nome=nome, sesso=sesso, data_nascita=data_nascita,
-        luogo_nascita=(luogo_nascita or "").strip(), luogo_nascita_belfiore=belfiore,
-        cittadinanza=cittadinanza, telefono=(telefono or "").strip(), email=email,
-        codice_anagrafe=(codice_anagrafe or "").strip(),
-        search_text=fold(f"{cognome} {nome}"),
-    )
-    try:
-        with transaction.atomic():
-            persona.save()
-            if residenza:
-                _indirizzo_open(persona, tipo=Indirizzo.Tipo.RESIDENZA, **residenza)
-            _audit(actor, "persona.creata", persona, {"cf": bool(cf)})
-    except IntegrityError as exc:
-        raise DuplicateCodiceFiscale(
-            _("Un'altra scheda con questo codice fiscale è stata appena registrata."),
-            field="codice_fiscale",
-        ) from exc
+        try:
+            with transaction.atomic():
+                persona.save()
+                if residenza:
+                    _indirizzo_open(persona, tipo=Indirizzo.Tipo.RESIDENZA, **residenza)
+                _audit(actor, "persona.creata", persona, {"cf": bool(cf)})
+        except IntegrityError as exc:
+            raise DuplicateCodiceFiscale(
+                _("Un'altra scheda con questo codice fiscale è stata appena registrata."),
+                field="codice_fiscale",
+            ) from exc
     return persona
 
 

@@ -12,14 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - DTDs and entities are refused before parsing
+import xml.etree.ElementTree as ET  # noqa: S405 - only its ParseError; parsing is defusedxml's
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
 from services.core.codice_fiscale import normalize_codice_fiscale
+from services.core.csvimport import campo_troppo_lungo, righe_csv
 from services.core.errors import ValidationFailed
 from services.core.forms import NumeroNonLeggibile, parse_numero
 from services.core.importjob import Scarto
@@ -84,7 +87,7 @@ def decodifica(contenuto: bytes) -> str:
 
 
 def intestazione(testo: str) -> list[str]:
-    prima = next(csv.reader(io.StringIO(testo, newline=""), delimiter=SEPARATORE), [])
+    prima = next(righe_csv(testo, separatore=SEPARATORE), [])
     colonne = [_chiave(c) for c in prima]
     mancanti = [c for c in OBBLIGATORIE if c not in colonne]
     if mancanti:
@@ -171,18 +174,64 @@ def _grezza(campi: list[str]) -> str:
     return buffer.getvalue()
 
 
+# XML 1.0, appendix F: the encoding of an entity, from its first four bytes.
+_BOM = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\xef\xbb\xbf", "utf-8"), (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
+_DICHIARAZIONE = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _codifica_xml(contenuto: bytes) -> str:
+    for bom, codifica in _BOM:
+        if contenuto.startswith(bom):
+            return codifica
+    a, b, c, d = (contenuto[:4] + b"\x01\x01\x01\x01")[:4]
+    if a == b == c == 0 and d:
+        return "utf-32-be"
+    if b == c == d == 0 and a:
+        return "utf-32-le"
+    if a == 0 and b:
+        return "utf-16-be"
+    if b == 0 and a:
+        return "utf-16-le"
+    dichiarata = _DICHIARAZIONE.match(contenuto[:200])
+    return dichiarata.group(1).decode("ascii").lower() if dichiarata else "utf-8"
+
+
+def testo_xml(contenuto: bytes) -> str | None:
+    """The file as text if it is XML, in whichever encoding it is written (UTF-8, UTF-16
+    or UTF-32, with or without a byte order mark, or the 8-bit one its declaration names);
+    None if it is not XML. Decoding here, before the parser, is what makes every later
+    check see the document the parser sees."""
+    codifica = _codifica_xml(contenuto)
+    try:
+        testo = contenuto.decode(codifica)
+    except (LookupError, UnicodeDecodeError):
+        if contenuto.lstrip().startswith(b"<?xml"):
+            raise ValidationFailed(
+                _("Il file XML non è leggibile nella codifica %(c)s: salvalo in UTF-8.")
+                % {"c": codifica.upper()}, field="file") from None
+        return None
+    testo = testo.lstrip("\ufeff \t\r\n")
+    return testo if testo.startswith("<") else None
+
+
 def is_xml(contenuto: bytes) -> bool:
-    return contenuto.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    return testo_xml(contenuto) is not None
 
 
 def domande_xml(contenuto: bytes) -> list[dict[str, str]]:
-    """The <domanda> elements of an XML file, each as {column: text}. A DOCTYPE or entity
-    declaration is refused outright (no external entities, no entity expansion)."""
-    if b"<!DOCTYPE" in contenuto.upper() or b"<!ENTITY" in contenuto.upper():
-        raise ValidationFailed(_("Il file XML non può contenere dichiarazioni DOCTYPE o ENTITY."),
+    """The <domanda> elements of an XML file, each as {column: text}. The parser refuses
+    any DOCTYPE, entity declaration or external reference, whatever the encoding."""
+    testo = testo_xml(contenuto)
+    if testo is None:
+        raise ValidationFailed(_("Il file XML non è ben formato: non inizia con un elemento."),
                                field="file")
     try:
-        radice = ET.fromstring(contenuto)  # noqa: S314 - DTDs refused above
+        radice = SafeET.fromstring(testo, forbid_dtd=True, forbid_entities=True,
+                                   forbid_external=True)
+    except DefusedXmlException as exc:
+        raise ValidationFailed(_("Il file XML non può contenere dichiarazioni DOCTYPE o ENTITY."),
+                               field="file") from exc
     except ET.ParseError as exc:
         raise ValidationFailed(_("Il file XML non è ben formato: %(e)s.") % {"e": exc},
                                field="file") from exc
@@ -201,7 +250,7 @@ def _sorgente(contenuto: bytes) -> list[tuple[int, list[str], dict[str, str]]]:
                 for n, d in enumerate(domande_xml(contenuto), start=1)]
     testo = decodifica(contenuto)
     colonne = intestazione(testo)
-    lettore = csv.reader(io.StringIO(testo, newline=""), delimiter=SEPARATORE)
+    lettore = righe_csv(testo, separatore=SEPARATORE)
     next(lettore, None)
     return [(n, campi, dict(zip(colonne, campi, strict=False)))
             for n, campi in enumerate(lettore, start=2) if any(c.strip() for c in campi)]
@@ -213,6 +262,10 @@ def leggi(contenuto: bytes) -> list[RigaProtocollo | Scarto]:
     viste: dict[tuple[str, date], int] = {}
     for numero, campi, valori in _sorgente(contenuto):
         grezza = _grezza(campi)
+        troppo_lungo = campo_troppo_lungo(campi)
+        if troppo_lungo:
+            righe.append(Scarto(numero, grezza, troppo_lungo))
+            continue
         try:
             riga = _riga(numero, grezza, valori)
         except RigaNonValida as exc:

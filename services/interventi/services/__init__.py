@@ -11,6 +11,7 @@ from .pagamenti import (
     STATI_IMPEGNATI,
     importo_impegnato_su,
     mesi_tra,
+    non_pagato_alla_persona,
     pagamenti_genera,
     ultimo_giorno,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "intervento_propose",
     "intervento_ritira_proposta",
     "mesi_tra",
+    "non_pagato_alla_persona",
     "pagamenti_genera",
     "PROPOSTA_CAMPI",
     "proposta_verifica_gestibile",

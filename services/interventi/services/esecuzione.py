@@ -15,7 +15,7 @@ from services.core.errors import NotAllowed, ValidationFailed
 
 from ..models import Intervento, Pagamento
 from .pagamenti import STATI_IMPEGNATI
-from .proposte import proposta_verifica_gestibile
+from .proposte import _domanda_segue, proposta_verifica_gestibile
 from .scritture import _audit, _lock, _lock_determina_of
 
 
@@ -48,6 +48,7 @@ def intervento_concludi(*, actor: Actor, intervento: Intervento, data_fine: date
         locked.save(update_fields=["stato", "data_fine", "note", "updated_at"])
         _audit(actor, "intervento.concluso", locked,
                {"data_fine": data_fine.isoformat(), "motivo": motivo, "rate_annullate": annullate})
+        _domanda_segue(actor, locked)
     return locked
 
 
@@ -75,6 +76,7 @@ def intervento_annulla(*, actor: Actor, intervento: Intervento, motivo: str) -> 
         locked.save(update_fields=["stato", "note", "updated_at"])
         _audit(actor, "intervento.annullato", locked, {"motivo": motivo,
                                                        "rate_annullate": annullate})
+        _domanda_segue(actor, locked)
     return locked
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from services.anagrafica.services import Actor
 from services.core.errors import ValidationFailed
 
-from ..models import ZERO, Carattere, Intervento, Pagamento
+from ..models import ZERO, Carattere, Intervento, Pagamento, PagatoA
 from .scritture import _audit, _lock
 
 CENT = Decimal("0.01")
@@ -94,6 +94,8 @@ def pagamenti_genera(*, actor: Actor, intervento: Intervento) -> list[Pagamento]
         i = _lock(intervento)
         if i.stato not in STATI_IMPEGNATI:
             raise ValidationFailed(_("Si generano i pagamenti solo di un intervento approvato."))
+        if i.pagato_a != PagatoA.PERSONA:
+            raise ValidationFailed(non_pagato_alla_persona(i))
         if i.data_inizio is None:
             raise ValidationFailed(_("Manca la data di inizio."), field="data_inizio")
         if i.carattere == Carattere.PERIODICO:
@@ -115,6 +117,18 @@ def pagamenti_genera(*, actor: Actor, intervento: Intervento) -> list[Pagamento]
             _audit(actor, "intervento.pagamenti_generati", i,
                    {"rate": len(nuovi), "importo": str(sum((p.importo for p in nuovi), ZERO))})
     return nuovi
+
+
+def non_pagato_alla_persona(intervento: Intervento) -> str:
+    """Why an intervention owes the person nothing directly (see ``PagatoA``)."""
+    if intervento.pagato_a == PagatoA.FORNITORE:
+        return _("%(s)s si paga al fornitore con la sua fattura, verificata sul contratto: "
+                 "nessun pagamento alla persona per lo stesso servizio.") % {
+                     "s": intervento.get_tipo_display()}
+    if intervento.pagato_a == PagatoA.LSU:
+        return _("I lavori socialmente utili si pagano con il compenso mensile del contratto "
+                 "LSU: nessun altro pagamento alla persona.")
+    return _("L'assegno è pagato dall'INPS: il comune non genera pagamenti.")
 
 
 def importo_impegnato_su(determina_id: int) -> Decimal:

@@ -17,8 +17,8 @@ from services.core.errors import NotAllowed, ValidationFailed
 from services.domande.models import Domanda
 from tenants.roles import Capability, permission_name
 
-from ..models import ZERO, Carattere, Intervento, Servizio
-from .pagamenti import _importi_validate, pagamenti_genera
+from ..models import ZERO, Carattere, Intervento, PagatoA, Servizio, oltre_soglia_messaggio
+from .pagamenti import _importi_validate, mesi_tra, pagamenti_genera
 from .scritture import _audit, _clean, _label, _lock, _lock_determina_of
 
 
@@ -30,9 +30,11 @@ def intervento_propose(*, actor: Actor, persona: Persona, servizio: Servizio,
                        quota_ente: Decimal | None = None, quota_utente: Decimal | None = None,
                        quota_ssn: Decimal | None = None, ore_mensili: Decimal | None = None,
                        domanda: Domanda | None = None, motivazione: str = "",
-                       note: str = "", oggi: date | None = None) -> Intervento:
+                       note: str = "", oggi: date | None = None,
+                       conferma_importo: bool = False) -> Intervento:
     """A social worker's proposal. A service that does not ask for the dirigente's decision
-    approves it at once (and its payments are generated)."""
+    approves it at once (and its payments are generated). A total above the service's
+    ceiling (``Servizio.soglia_conferma``) needs ``conferma_importo``, which is audited."""
     from services.cartella.models import Cartella
 
     oggi = oggi or timezone.localdate()
@@ -55,23 +57,53 @@ def intervento_propose(*, actor: Actor, persona: Persona, servizio: Servizio,
         importo_mensile=importo_mensile, quota_ente=quota_ente, quota_utente=quota_utente,
         quota_ssn=quota_ssn, ore_mensili=ore_mensili,
     )
-    _proposta_valida(intervento)
+    confermato = _proposta_valida(intervento, conferma_importo=conferma_importo)
     with transaction.atomic():
         intervento.save()
         _audit(actor, "intervento.proposto", intervento,
-               {"servizio": servizio.nome, "importo_totale": str(intervento.importo_totale)})
+               {"servizio": servizio.nome, "importo_totale": str(intervento.importo_totale),
+                **_conferma_payload(intervento, confermato)})
         if not servizio.richiede_decisione:
             _approva(actor, intervento, oggi, _("Servizio senza decisione del dirigente."))
+        _domanda_segue(actor, intervento)
     return intervento
 
 
-def _proposta_valida(intervento: Intervento) -> None:
-    """The rules a proposal meets, when made and when corrected before the decision."""
+def _domanda_segue(actor: Actor, intervento: Intervento) -> None:
+    """The application follows the outcome of its interventions (``domande.esito``)."""
+    if intervento.domanda_id is not None:
+        from services.domande.esito import domanda_segue_interventi
+
+        domanda_segue_interventi(actor=actor, domanda=intervento.domanda)
+
+
+def _proposta_valida(intervento: Intervento, *, conferma_importo: bool = False) -> bool:
+    """The rules a proposal meets, when made and when corrected before the decision.
+    Returns True when the amount is above the service's ceiling and was confirmed."""
     if intervento.carattere not in Carattere.values:
         raise ValidationFailed(_("Scegli se la prestazione è periodica o una tantum."),
                                field="carattere")
     _importi_validate(intervento)
     _clean(intervento, exclude=["persona", "servizio", "domanda", "cartella", "determina"])
+    soglia = intervento.servizio.soglia_conferma
+    # The ceiling is per payment: the monthly amount of a periodic benefit (its total up to
+    # the ceiling times its months), the amount of a one-off one.
+    mesi = (len(mesi_tra(intervento.data_inizio, intervento.data_fine))
+            if intervento.data_inizio and intervento.data_fine else 1)
+    oltre = [importo for importo, limite in ((intervento.importo_mensile or ZERO, soglia),
+                                             (intervento.importo_totale or ZERO, soglia * mesi))
+             if importo > limite]
+    if oltre and not conferma_importo:
+        raise ValidationFailed(oltre_soglia_messaggio(intervento.servizio, oltre[0]),
+                               field="conferma_importo")
+    return bool(oltre)
+
+
+def _conferma_payload(intervento: Intervento, confermato: bool) -> dict[str, Any]:
+    if not confermato:
+        return {}
+    return {"importo_confermato_oltre_soglia": True,
+            "soglia_conferma": str(intervento.servizio.soglia_conferma)}
 
 
 def _approva(actor: Actor, intervento: Intervento, oggi: date, motivazione: str) -> None:
@@ -88,6 +120,10 @@ def _approva(actor: Actor, intervento: Intervento, oggi: date, motivazione: str)
                                    "motivazione_decisione", "updated_at"])
     _audit(actor, "intervento.approvato", intervento, {"motivazione": motivazione})
     # A periodic benefit with no end yet gets its instalments once the end is known.
+    # Only what the comune pays to the person: a placement or home care is paid through the
+    # provider's checked invoice, LSU through its monthly pay, an assegno by INPS.
+    if intervento.pagato_a != PagatoA.PERSONA:
+        return
     if intervento.carattere == Carattere.OCCASIONALE or intervento.data_fine is not None:
         pagamenti_genera(actor=actor, intervento=intervento)
 
@@ -122,6 +158,7 @@ def intervento_decide(*, actor: Actor, intervento: Intervento, approva: bool,
                                        "motivazione_decisione", "updated_at"])
             _audit(actor, "intervento.respinto", locked, {"motivazione": motivazione})
             testo = _("Respinta la proposta di %(s)s per %(p)s.")
+        _domanda_segue(actor, locked)
         if locked.proposto_da_id:
             testo = testo % {"s": locked.servizio.nome, "p": locked.persona.nome_completo}
             if motivazione:
@@ -180,7 +217,8 @@ def intervento_modifica_proposta(*, actor: Actor, intervento: Intervento,
                                  quota_utente: Decimal | None = None,
                                  quota_ssn: Decimal | None = None,
                                  ore_mensili: Decimal | None = None,
-                                 motivazione: str = "") -> Intervento:
+                                 motivazione: str = "",
+                                 conferma_importo: bool = False) -> Intervento:
     """Correct a proposal before the dirigente decides, under the same rules as the
     proposal. The values given replace the proposal's (``carattere`` None: the service's)."""
     with transaction.atomic():
@@ -196,7 +234,7 @@ def intervento_modifica_proposta(*, actor: Actor, intervento: Intervento,
             importo_mensile=importo_mensile, quota_ente=quota_ente, quota_utente=quota_utente,
             quota_ssn=quota_ssn, ore_mensili=ore_mensili,
         )
-        _proposta_valida(nuovo)
+        confermato = _proposta_valida(nuovo, conferma_importo=conferma_importo)
         cambiati = [f for f in PROPOSTA_CAMPI if getattr(locked, f) != getattr(nuovo, f)]
         if not cambiati:
             return locked
@@ -205,7 +243,8 @@ def intervento_modifica_proposta(*, actor: Actor, intervento: Intervento,
             setattr(locked, f, getattr(nuovo, f))
         locked.save(update_fields=[*cambiati, "updated_at"])
         _audit(actor, "intervento.proposta_modificata", locked,
-               {"prima": prima, "dopo": {f: _valore(getattr(locked, f)) for f in cambiati}})
+               {"prima": prima, "dopo": {f: _valore(getattr(locked, f)) for f in cambiati},
+                **_conferma_payload(locked, confermato)})
         _avvisa_proponente(actor, locked, _("La tua proposta di %(s)s per %(p)s è stata "
                                             "modificata da %(chi)s.")
                            % {"s": locked.servizio.nome, "p": locked.persona.nome_completo,
@@ -234,6 +273,7 @@ def intervento_ritira_proposta(*, actor: Actor, intervento: Intervento,
         locked.note = f"{locked.note}\n{riga}".strip()
         locked.save(update_fields=["stato", "note", "updated_at"])
         _audit(actor, "intervento.proposta_ritirata", locked, {"motivo": motivo})
+        _domanda_segue(actor, locked)
         _avvisa_proponente(actor, locked, _("La tua proposta di %(s)s per %(p)s è stata ritirata "
                                             "da %(chi)s. Motivo: %(m)s")
                            % {"s": locked.servizio.nome, "p": locked.persona.nome_completo,

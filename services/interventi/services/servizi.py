@@ -31,7 +31,7 @@ def campi_domanda_opzionali() -> list[tuple[str, str]]:
 
 SERVIZIO_CAMPI = ("nome", "tipo", "codice_prestazione", "voce_nomenclatore", "area_target",
                   "carattere", "prova_mezzi", "soglia_isee", "tariffa", "unita_tariffa",
-                  "richiede_decisione", "campi_domanda", "attivo")
+                  "soglia_conferma", "richiede_decisione", "campi_domanda", "attivo")
 
 
 def _servizio_validate(servizio: Servizio) -> None:
@@ -54,6 +54,9 @@ def _servizio_validate(servizio: Servizio) -> None:
     if servizio.soglia_isee is not None and servizio.prova_mezzi != ProvaMezzi.ISEE:
         raise ValidationFailed(_("La soglia ISEE vale solo per i servizi con prova dei mezzi ISEE."),
                                field="soglia_isee")
+    if servizio.soglia_conferma is None or servizio.soglia_conferma <= 0:
+        raise ValidationFailed(_("Indica l'importo oltre il quale si chiede conferma (maggiore "
+                                 "di zero)."), field="soglia_conferma")
     if servizio.soglia_isee is not None and servizio.soglia_isee < 0:
         raise ValidationFailed(_("La soglia ISEE non può essere negativa."), field="soglia_isee")
     ammessi = {name for name, _label in campi_domanda_opzionali()}
@@ -72,7 +75,8 @@ def servizio_create(*, actor: Actor, nome: str, tipo: str, area_target: str, car
                     voce_nomenclatore: VoceNomenclatore | None = None,
                     soglia_isee: Decimal | None = None, tariffa: Decimal | None = None,
                     unita_tariffa: str = "", richiede_decisione: bool = True,
-                    campi_domanda: list[str] | None = None, attivo: bool = True) -> Servizio:
+                    campi_domanda: list[str] | None = None, attivo: bool = True,
+                    soglia_conferma: Decimal | None = None) -> Servizio:
     servizio = Servizio(
         nome=nome, tipo=tipo, area_target=area_target, carattere=carattere,
         prova_mezzi=prova_mezzi, codice_prestazione=codice_prestazione,
@@ -80,6 +84,8 @@ def servizio_create(*, actor: Actor, nome: str, tipo: str, area_target: str, car
         unita_tariffa=unita_tariffa or "", richiede_decisione=richiede_decisione,
         campi_domanda=list(campi_domanda or []), attivo=attivo,
     )
+    if soglia_conferma is not None:
+        servizio.soglia_conferma = soglia_conferma
     _servizio_validate(servizio)
     try:
         with transaction.atomic():

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from services.anagrafica.selectors import get_persona_for_user, persona_search
+from services.anagrafica.selectors import get_persona_for_user, persona_search_for_user
 from services.core.errors import AmbitoError
 from services.core.text import fold
 from services.core.web import actor_of, client_ip, form_error
@@ -27,7 +27,7 @@ from tenants.roles import Capability
 
 from .. import forms as f
 from .. import services as s
-from ..models import Intervento
+from ..models import Intervento, PagatoA
 from ..selectors import (
     LETTORI,
     get_intervento_for_user,
@@ -112,7 +112,9 @@ def intervento_new(request: HttpRequest) -> HttpResponse:
     else:
         q = request.GET.get("q", "")
         return render(request, "interventi/intervento_scegli_persona.html",
-                      {"q": q, "risultati": persona_search(q, limit=30) if q.strip() else []})
+                      {"q": q, "risultati": persona_search_for_user(
+                          request.user, q, ip_address=client_ip(request), limit=30,
+                          contesto="interventi")})
     initial: dict[str, Any] = {}
     if domanda is not None:
         initial = {"servizio": domanda.servizio.public_id,
@@ -128,6 +130,7 @@ def intervento_new(request: HttpRequest) -> HttpResponse:
                 importo_mensile=d["importo_mensile"], quota_ente=d["quota_ente"],
                 quota_utente=d["quota_utente"], quota_ssn=d["quota_ssn"],
                 ore_mensili=d["ore_mensili"], motivazione=d["motivazione"],
+                conferma_importo=d["conferma_importo"],
             )
         except AmbitoError as exc:
             form_error(form, exc)
@@ -148,6 +151,15 @@ def _cartella_visibile(request: HttpRequest, intervento: Intervento) -> Any:
     if intervento.cartella_id is None:
         return None
     return cartelle_visibili(request.user).filter(pk=intervento.cartella_id).first()
+
+
+_A_PERSONA = (PagatoA.PERSONA, PagatoA.LSU)
+
+
+def _modalita(intervento: Intervento) -> str:
+    from services.determine.modalita import descrizioni_per_persone
+
+    return descrizioni_per_persone([intervento.persona_id]).get(intervento.persona_id, "")
 
 
 def _detail_context(request: HttpRequest, intervento: Intervento, **extra: Any) -> dict[str, Any]:
@@ -174,7 +186,12 @@ def _detail_context(request: HttpRequest, intervento: Intervento, **extra: Any) 
             "determina": intervento.determina.public_id if intervento.determina else None})
             if can_pay and intervento.stato not in (Intervento.Stato.ANNULLATO,
                                                     Intervento.Stato.RESPINTO) else None),
-        "can_genera": (can_pay or can_decide) and attivo,
+        "can_genera": ((can_pay or can_decide) and attivo
+                       and intervento.pagato_a == PagatoA.PERSONA),
+        "modalita": _modalita(intervento) if intervento.pagato_a in _A_PERSONA else "",
+        "modalita_link": can_pay and intervento.pagato_a in _A_PERSONA,
+        "non_pagato_alla_persona": (s.non_pagato_alla_persona(intervento)
+                                    if intervento.pagato_a != PagatoA.PERSONA else ""),
     }
     ctx.update(extra)
     return ctx

@@ -94,7 +94,8 @@ def intervento_modifica(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 data_fine=d["data_fine"], importo_totale=d["importo_totale"],
                 importo_mensile=d["importo_mensile"], quota_ente=d["quota_ente"],
                 quota_utente=d["quota_utente"], quota_ssn=d["quota_ssn"],
-                ore_mensili=d["ore_mensili"], motivazione=d["motivazione"])
+                ore_mensili=d["ore_mensili"], motivazione=d["motivazione"],
+                conferma_importo=d["conferma_importo"])
         except NotAllowed as exc:  # decided meanwhile
             messages.error(request, str(exc))
             return redirect("intervento_detail", public_id=intervento.public_id)

@@ -33,6 +33,8 @@ def servizi_list(request: HttpRequest) -> HttpResponse:
 def _servizio_data(form: f.ServizioForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     data["unita_tariffa"] = data.get("unita_tariffa") or ""
+    if data.get("soglia_conferma") is None:  # left empty: the service keeps its ceiling
+        data.pop("soglia_conferma", None)
     return data
 
 

@@ -157,6 +157,8 @@ def intervento_add(*, actor: Actor, pai: PAI, descrizione: str, dal: date | None
             responsabile_id=getattr(responsabile, "pk", None),
             responsabile_label=label_of(responsabile) if responsabile is not None else "",
         )
+        if responsabile is not None:
+            _abilita_sul_caso(actor, pai, responsabile, "")
         audit_pai(actor, "pai.intervento_aggiunto", pai, {"intervento": str(intervento.public_id)})
     return intervento
 
@@ -168,6 +170,32 @@ def intervento_remove(*, actor: Actor, intervento: InterventoPianificato) -> Non
         audit_pai(actor, "pai.intervento_rimosso", pai,
                   {"intervento": str(intervento.public_id), "descrizione": intervento.descrizione})
         intervento.delete()
+
+
+def _abilita_sul_caso(actor: Actor, pai: PAI, user: Any, ruolo: str) -> bool:
+    """Who is named responsible in a PAI works on the case: they are enabled on the case
+    file now, when their role reads case files and the actor may enable colleagues (the
+    social worker on the case). Returns whether they are enabled; when not, the page tells
+    the user to do it (or that the role cannot read case files)."""
+    from django.db import connection
+
+    from services.cartella.selectors import can_change, is_enabled_on
+    from services.cartella.services import operatore_abilita
+    from tenants.roles import ROLE_CAPABILITIES, Capability
+    from tenants.selectors import membership_for
+
+    cartella = pai.cartella
+    if is_enabled_on(user, cartella):
+        return True
+    membership = membership_for(user, connection.tenant)  # type: ignore[attr-defined]
+    legge = membership is not None and Capability.VIEW_CARTELLA in ROLE_CAPABILITIES.get(
+        membership.role, frozenset())
+    if not legge or not can_change(actor.user, cartella) or cartella.sola_lettura:
+        return False
+    operatore_abilita(actor=actor, cartella=cartella, user=user,
+                      ruolo=(ruolo or "").strip() or _("Responsabile nel PAI"),
+                      dal=timezone.localdate())
+    return True
 
 
 def _ensure_member(user: Any, field: str) -> None:
@@ -189,6 +217,7 @@ def responsabile_add(*, actor: Actor, pai: PAI, user: Any, ruolo: str = "") -> R
         responsabile = ResponsabilePAI.objects.create(pai=pai, user_id=user.pk,
                                                       label=label_of(user),
                                                       ruolo=(ruolo or "").strip())
+        _abilita_sul_caso(actor, pai, user, ruolo)
         audit_pai(actor, "pai.responsabile_aggiunto", pai, {"operatore": user.pk})
     return responsabile
 

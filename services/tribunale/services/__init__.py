@@ -2,6 +2,7 @@
 family problems and interventions. Each runs in one transaction with its audit entry; the
 operators concerned are told in the inbox at once and by e-mail after commit."""
 
+from .impostazioni import impostazioni_aggiorna
 from .minori import (
     cartella_apri_per_minore,
     interventi_collegabili,
@@ -30,6 +31,7 @@ __all__ = [
     "cartella_apri_per_minore",
     "chi_legge",
     "ensure_aperto",
+    "impostazioni_aggiorna",
     "interventi_collegabili",
     "intervento_collega",
     "operatore_assegna",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from services.core.audit_db import audit_protect_all
 from tenants.fleet import fleet_migrate, fleet_state
 from tenants.models import Ente
 from tenants.services.platform import platform_bootstrap
@@ -37,5 +38,9 @@ class Command(BaseCommand):
         for x in failed:
             self.stderr.write(f"ERRORE {x.schema_name}: {x.error}")
         self.stdout.write(f"Migrati {len(outcomes) - len(failed)}, non riusciti {len(failed)}.")
+        unprotected = audit_protect_all()
+        if unprotected:
+            self.stderr.write("Registro attività NON protetto (eseguire deploy/postgresql/audit.sql "
+                              f"da superutente): {', '.join(unprotected)}")
         if failed:
             sys.exit(1)
