@@ -218,10 +218,10 @@ def _fornitori(squadra: Squadra, luogo: Luogo, rng: random.Random, seed: int) ->
                               data=min(mese + timedelta(days=_giorni(mese) + 4), oggi),
                               competenza=mese, importo_totale=riga.importo, righe=[riga])
 
-    giorni = D(presenti[due_mesi_fa])
+    presenti_rsa = D(presenti[due_mesi_fa])
     fattura(contratto_rsa, f"{seed % 100}/RSA", due_mesi_fa,
-            RigaInput(intervento=ricovero_intervento, quantita=giorni,
-                      importo=giorni * (tariffa_giornaliera - quota_utente),
+            RigaInput(intervento=ricovero_intervento, quantita=presenti_rsa,
+                      importo=presenti_rsa * (tariffa_giornaliera - quota_utente),
                       tariffa=tariffa_giornaliera))
     fattura(contratto_sad, f"{seed % 100}/SAD-1", due_mesi_fa,
             RigaInput(intervento=domiciliare, quantita=D("20"), importo=D("20") * tariffa_oraria,
