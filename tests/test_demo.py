@@ -286,3 +286,34 @@ def test_demo_every_module_has_content_in_every_comune(cast):
         with tenant_context(comune.ente):
             assert _moduli() == prima[comune.name], comune.name
     assert Trasferimento.objects.filter(mittente__comune__zona=zona).count() == 4
+
+
+# Module pages of a comune and a piece of the demo's content each must show.
+PAGINE_DEMO = {
+    "/accesso/risorse/": "Emporio solidale di Vinci",
+    "/fornitori/": "Cooperativa sociale Il Girasole",
+    "/fornitori/fatture/": "50/SAD-2",
+    "/ricoveri/": "RSA San Martino",
+    "/lsu/progetti/": "Cura del verde pubblico",
+    "/tribunale/udienze/": "via della Scala",
+}
+
+
+def test_demo_module_pages_show_content_to_the_comune_staff(cast):
+    """Vinci, which had no dirigente and no services before: its staff open the module
+    pages and find the demo's content there."""
+    demo_seed()
+    vinci = Comune.objects.get(name="Vinci").ente
+    staff = [User.objects.get(email=f"{local}.vinci@demo.ambito.example")
+             for local in ("dirigente", "amministrativo", "assistente.sociale")]
+    clients = [client_for(user, vinci) for user in staff]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # Vinci's proceeding: R.G. number from its ISTAT code, year of the decree.
+    pagine_demo = {**PAGINE_DEMO,
+                   "/tribunale/": f"50/{(timezone.localdate() - timedelta(days=40)).year}"}
+    for url, testo in pagine_demo.items():
+        pagine = [c.get(url) for c in clients]
+        assert any(r.status_code == 200 and testo in r.content.decode() for r in pagine), url
