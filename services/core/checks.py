@@ -26,8 +26,11 @@ def template_files() -> Iterator[Path]:
     for engine in settings.TEMPLATES:
         dirs.extend(Path(d) for d in engine.get("DIRS", []))
         if engine.get("APP_DIRS"):
+            # The project's own apps; installed packages (even in a .venv inside the
+            # repository) are their authors' business.
             dirs.extend(Path(app.path) / "templates" for app in apps.get_app_configs()
-                        if app.path.startswith(str(settings.BASE_DIR)))
+                        if app.path.startswith(str(settings.BASE_DIR))
+                        and "site-packages" not in app.path)
     for directory in dirs:
         if directory.is_dir():
             yield from sorted(directory.rglob("*.html"))

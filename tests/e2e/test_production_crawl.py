@@ -81,6 +81,10 @@ class Links(HTMLParser):
         self.found: list[str] = []
         self.forms: list[dict[str, str]] = []
         self._form: dict[str, str] | None = None
+        # What the Content-Security-Policy would refuse: inline scripts (with their nonce)
+        # and inline event handlers.
+        self.inline_nonces: list[str] = []
+        self.handlers: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -88,6 +92,9 @@ class Links(HTMLParser):
             self.found.append(a["href"])
         if a.get("hx-get"):
             self.found.append(a["hx-get"])
+        if tag == "script" and "src" not in a and a.get("type") != "application/json":
+            self.inline_nonces.append(a.get("nonce", ""))
+        self.handlers += [f"<{tag} {k}>" for k in a if k.startswith("on")]
         if tag == "form":
             self._form = {"action": a.get("action", ""), "method": a.get("method", "get")}
             self.forms.append(self._form)
@@ -234,6 +241,11 @@ def _crawl(account: Account, *, port: int, context: ssl.SSLContext, run: int, n:
         elif status == 200 and headers.get("content-type", "").startswith("text/html"):
             parser = Links()
             parser.feed(content.decode("utf-8", "replace"))
+            nonce = re.search(r"'nonce-([^']+)'", headers.get("content-security-policy", ""))
+            if any(not nonce or n != nonce.group(1) for n in parser.inline_nonces):
+                result.header_problems.append(f"inline script without the nonce: {url}")
+            if parser.handlers:
+                result.header_problems.append(f"inline handlers {parser.handlers[:3]}: {url}")
             candidates = []
             for href in parser.found:
                 target = urlsplit(urljoin(url, href))
@@ -254,6 +266,10 @@ def _crawl(account: Account, *, port: int, context: ssl.SSLContext, run: int, n:
             queue.append(link)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _tail(log: Path) -> str:
+    return "--- gunicorn log (tail) ---\n" + log.read_text()[-6000:]
 
 
 def _report(crawls: list[Crawl], *, setup: float, crawl_seconds: float) -> None:
@@ -357,19 +373,19 @@ def test_production_settings_serve_every_page_of_every_demo_account(scratch_data
         context = ssl.create_default_context(cafile=str(cert))
         deadline = time.monotonic() + 60
         while True:
-            assert server.poll() is None, (tmp / "gunicorn.log").read_text()
+            assert server.poll() is None, _tail(tmp / "gunicorn.log")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                assert time.monotonic() < deadline, (tmp / "gunicorn.log").read_text()
+                assert time.monotonic() < deadline, _tail(tmp / "gunicorn.log")
                 time.sleep(0.3)
 
         # Anonymous: the sign-in page itself, under the same rules as the rest.
         anonymous = Client(port=port, host=accounts[0].host, context=context,
                            client_ip="198.18.255.1")
         status, headers, _ = anonymous.request("GET", "/accounts/login/")
-        assert status == 200, status
+        assert status == 200, f"sign-in page: {status}\n" + _tail(tmp / "gunicorn.log")
         assert "content-security-policy" in headers
 
         crawl_started = time.monotonic()
@@ -386,7 +402,7 @@ def test_production_settings_serve_every_page_of_every_demo_account(scratch_data
 
         failures = [f for c in crawls for f in c.failures]
         assert not failures, "5xx under production settings:\n" + "\n".join(failures) + (
-            "\n--- gunicorn log (tail) ---\n" + (tmp / "gunicorn.log").read_text()[-6000:])
+            "\n" + _tail(tmp / "gunicorn.log"))
         problems = [f"{c.account.email}: {p}" for c in crawls for p in c.header_problems]
         assert not problems, "security headers:\n" + "\n".join(problems[:50])
         assert not [c for c in crawls if c.capped], f"an account reached {PER_ACCOUNT} pages"
