@@ -47,6 +47,9 @@ PYTHON = sys.executable
 # figures are printed), so that growth of the demo cannot make CI slow without anyone
 # noticing: reaching it is reported, not silently truncated.
 PER_SHAPE = 2
+# Query variants per path (Django admin's change lists link every filter combination):
+# the view is the same, a few of them find what a filter can break.
+PER_PATH_QUERIES = 4
 PER_ACCOUNT = 400
 
 # Links a crawler must not follow: signing out ends the session being crawled.
@@ -108,11 +111,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _shape(url: str) -> str:
+def _shape(url: str) -> tuple[str, str]:
+    """The page a URL shows, as (path with ids replaced, the query's keys)."""
     parts = urlsplit(url)
     path = NUMBER.sub("{n}", UUID.sub("{id}", parts.path))
     keys = sorted({kv.split("=", 1)[0] for kv in parts.query.split("&") if kv})
-    return f"{path}?{'&'.join(keys)}"
+    return path, "&".join(keys)
 
 
 class Client:
@@ -216,7 +220,8 @@ def _crawl(account: Account, *, port: int, context: ssl.SSLContext, run: int, n:
     start = _login(client, account.email)
     queue: deque[str] = deque([start, "/"])
     seen: set[str] = set(queue)
-    per_shape: dict[str, int] = {}
+    per_shape: dict[tuple[str, str], int] = {}
+    queries: dict[str, set[str]] = {}
     while queue:
         if result.visited >= PER_ACCOUNT:
             result.capped = True
@@ -260,8 +265,11 @@ def _crawl(account: Account, *, port: int, context: ssl.SSLContext, run: int, n:
                 continue
             seen.add(link)
             shape = _shape(link)
-            if per_shape.get(shape, 0) >= PER_SHAPE:
+            variants = queries.setdefault(shape[0], set())
+            if per_shape.get(shape, 0) >= PER_SHAPE or (
+                    shape[1] not in variants and len(variants) >= PER_PATH_QUERIES):
                 continue
+            variants.add(shape[1])
             per_shape[shape] = per_shape.get(shape, 0) + 1
             queue.append(link)
     result.seconds = time.monotonic() - started
@@ -272,12 +280,12 @@ def _tail(log: Path) -> str:
     return "--- gunicorn log (tail) ---\n" + log.read_text()[-6000:]
 
 
-def _report(crawls: list[Crawl], *, setup: float, crawl_seconds: float) -> None:
-    print(f"\nproduction crawl: setup {setup:.0f}s (migrate, demo, collectstatic), "
-          f"crawl {crawl_seconds:.0f}s, {sum(c.visited for c in crawls)} pages")
-    for c in crawls:
-        print(f"  {c.account.email:<55} {c.visited:>4} pages {c.seconds:5.1f}s"
-              f"{'  (capped)' if c.capped else ''}")
+def _report(crawls: list[Crawl], *, setup: float, crawl_seconds: float) -> str:
+    lines = [f"production crawl: setup {setup:.0f}s (migrate, demo, collectstatic), "
+             f"crawl {crawl_seconds:.0f}s, {sum(c.visited for c in crawls)} pages"]
+    lines += [f"  {c.account.email:<55} {c.visited:>4} pages {c.seconds:5.1f}s"
+              f"{'  (capped)' if c.capped else ''}" for c in crawls]
+    return "\n".join(lines)
 
 
 def _env(*, database_url: str, static_root: Path, queue: str) -> dict[str, str]:
@@ -390,6 +398,9 @@ def test_production_settings_serve_every_page_of_every_demo_account(scratch_data
 
         crawl_started = time.monotonic()
         run = secrets.randbelow(256)
+        # The platform administrator has the most pages (Django's admin): first, so the
+        # three crawlers finish together.
+        accounts.sort(key=lambda a: a.host != "localhost")
         with ThreadPoolExecutor(max_workers=3) as pool:
             crawls = list(pool.map(
                 lambda pair: _crawl(pair[1], port=port, context=context, run=run, n=pair[0]),
@@ -397,16 +408,17 @@ def test_production_settings_serve_every_page_of_every_demo_account(scratch_data
             ))
         crawl_seconds = time.monotonic() - crawl_started
 
+        report = _report(crawls, setup=setup, crawl_seconds=crawl_seconds)
         with capsys.disabled():
-            _report(crawls, setup=setup, crawl_seconds=crawl_seconds)
+            print(f"\n{report}")
 
         failures = [f for c in crawls for f in c.failures]
         assert not failures, "5xx under production settings:\n" + "\n".join(failures) + (
             "\n" + _tail(tmp / "gunicorn.log"))
         problems = [f"{c.account.email}: {p}" for c in crawls for p in c.header_problems]
         assert not problems, "security headers:\n" + "\n".join(problems[:50])
-        assert not [c for c in crawls if c.capped], f"an account reached {PER_ACCOUNT} pages"
-        assert all(c.visited >= 3 for c in crawls), [(c.account.email, c.visited) for c in crawls]
+        assert not [c for c in crawls if c.capped], f"an account reached {PER_ACCOUNT} pages:\n{report}"
+        assert all(c.visited >= 10 for c in crawls), report
     finally:
         if server is not None:
             server.terminate()
