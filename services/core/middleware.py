@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 # Scripts only from our origin, or inline with this response's nonce; no inline styles
 # (the pages use classes; Chart.js and Bootstrap set sizes through the CSSOM, which
-# style-src does not govern); images may be data: URIs (Bootstrap Italia's icons in CSS).
+# style-src does not govern); images and fonts may be data: URIs inside our own
+# stylesheets (Bootstrap Italia's icons and its video player's icon font).
 CSP_TEMPLATE = (
     "default-src 'self'; "
     "script-src 'self' 'nonce-{nonce}'; "
     "style-src 'self'; "
     "img-src 'self' data:; "
-    "font-src 'self'; "
+    "font-src 'self' data:; "
     "connect-src 'self'; "
     "object-src 'none'; "
     "base-uri 'self'; "
