@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -23,7 +23,7 @@ STATIC_TAG = re.compile(r"""{%\s*static\s+(?P<q>['"])(?P<path>[^'"]+)(?P=q)""")
 
 def template_files() -> Iterator[Path]:
     dirs: list[Path] = []
-    for engine in settings.TEMPLATES:
+    for engine in cast(list[dict[str, Any]], settings.TEMPLATES):
         dirs.extend(Path(d) for d in engine.get("DIRS", []))
         if engine.get("APP_DIRS"):
             # The project's own apps; installed packages (even in a .venv inside the

@@ -225,3 +225,4 @@ def test_the_check_refuses_a_directory(tmp_path: Path):
         errors = check_static_references()
     assert [e.id for e in errors] == ["ambito.E001"]
     assert "vendor/bootstrap-italia/fonts" in errors[0].msg
+
