@@ -21,7 +21,8 @@ say "mypy (servizi)"
   services/assegni/services.py services/fornitori/services.py services/lsu/services.py \
   services/tribunale/services services/invii/services zone/catalogo/services.py \
   zone/piano/services zone/statistiche/services.py zone/statistiche/tasks.py zone/aggregation \
-  tenants/selectors.py zone/office/selectors.py)
+  tenants/selectors.py zone/office/selectors.py services/determine/modalita.py \
+  services/domande/esito.py services/home/queue.py zone/piano/spesa.py tenants/mfa.py)
 "$PY" "$ROOT/manage.py" compilemessages -v0 --ignore=.venv --ignore=node_modules
 say "pytest"
 cd "$ROOT"

@@ -123,6 +123,7 @@ def demo_comune_casework(*, ente: Any, sportello: Any, assistente: Any,
                                         data=quando.date() + timedelta(days=7),
                                         colloquio=DIARIO[0][1])
         cartelle += 1
+        assert presa.cartella is not None  # consent given: the case file opens
         _segui_caso(worker, presa.cartella, n=n, dal=quando.date(), bisogno=bisogno,
                     obiettivo=f"{servizio} entro tre mesi")
     # A few contacts closed with information only.

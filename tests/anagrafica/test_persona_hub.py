@@ -17,6 +17,7 @@ from services.domande.services import domanda_create
 from services.interventi.services import intervento_assegna_determina
 from tests.cartella.conftest import new_persona
 from tests.conftest import client_for
+from tests.factories import pdf_file
 from tests.interventi.conftest import (  # noqa: F401  (fixtures)
     a,
     approvato,
@@ -84,7 +85,7 @@ def test_with_a_case_file_its_documents_come_too(cast, a, persona, servizio, set
                          data=date(2025, 1, 15), motivo="Primo colloquio")
     documento_carica(actor=a.assistente_sociale, cartella=caso, tipo="isee",
                      data=date(2025, 1, 20),
-                     uploaded=SimpleUploadedFile("isee.pdf", b"%PDF-1.4\n%%EOF\n"))
+                     uploaded=SimpleUploadedFile("isee.pdf", pdf_file()))
     hub = _page(cast, "assistente_sociale", persona)
     assert "isee.pdf" in hub
     assert f"/cartelle/{caso.public_id}/documenti/" in hub

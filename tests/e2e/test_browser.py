@@ -118,3 +118,61 @@ def test_an_operator_of_another_comune_gets_not_found(server, browser):
     assert response.status == 404
     assert "Perugia" not in page.content()
     page.close()
+
+
+# Every violation of the Content-Security-Policy the page reports, and the console's
+# complaints about it, collected from before the first script runs.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") +
+    " " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def _violations(page, console: list[str]) -> list[str]:
+    return page.evaluate("window.__cspViolations") + [
+        m for m in console if "Content Security Policy" in m or "Content-Security-Policy" in m]
+
+
+@pytest.mark.browser
+def test_the_chart_htmx_and_fonts_work_under_the_content_security_policy(server, browser):
+    cast = _CAST[0]
+    context = browser.new_context(locale="it-IT")
+    context.add_init_script(CSP_LISTENER)
+    console: list[str] = []
+    context.on("console", lambda m: console.append(m.text))
+    page = context.new_page()
+
+    # The zone office's home draws its chart with Chart.js from a static script.
+    zona = f"http://{cast.zona.ente.get_primary_domain().domain}:{server}"
+    page.goto(f"{zona}/accounts/login/")
+    assert _violations(page, console) == [], "\n".join(_violations(page, console))
+    page.fill("input[name=login]", cast.coordinatore.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_selector("#population-chart")
+    assert page.evaluate(
+        "!!(window.Chart && window.Chart.getChart(document.getElementById('population-chart')))")
+    # Bootstrap Italia's font, from css/fonts.css rather than an injected <style>.
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("document.fonts.check(\"16px 'Titillium Web'\")")
+    assert page.evaluate(
+        "[...document.fonts].some(f => f.family.includes('Titillium') && f.status === 'loaded')")
+    assert _violations(page, console) == [], "\n".join(_violations(page, console))
+
+    # A comune's registry: the search box asks htmx for the results as one types.
+    comune = f"http://{cast.comune_a.ente.get_primary_domain().domain}:{server}"
+    page.goto(f"{comune}/accounts/login/")
+    page.fill("input[name=login]", cast.by_role["operatore_sportello"].email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_selector("#comune-home")
+    page.goto(f"{comune}/anagrafica/")
+    with page.expect_response(lambda r: "/anagrafica/?q=" in r.url) as answered:
+        page.fill("#q", "zzzz nessuno")
+    assert answered.value.status == 200
+    page.wait_for_function("location.search.includes('q=zzzz')")
+    assert _violations(page, console) == [], "\n".join(_violations(page, console))
+    context.close()

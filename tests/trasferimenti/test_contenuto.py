@@ -21,9 +21,9 @@ from services.pai.models import PAI
 from services.pai.services import intervento_add, obiettivo_add, pai_create
 from services.trasferimenti.models import Trasferimento
 from services.trasferimenti.services import trasferimento_accetta, trasferimento_richiedi
-from tests.factories import person
+from tests.factories import pdf_file, person
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_file()
 
 
 @pytest.fixture
