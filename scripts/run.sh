@@ -42,7 +42,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext || true
-ensure_python
+# setuptools' notice on every editable install is not ours to act on.
+PYTHONWARNINGS="ignore:Editable installation" ensure_python
 ensure_assets
 ensure_postgres
 say "database: ${DATABASE_URL}"
