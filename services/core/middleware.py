@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -81,33 +82,39 @@ def _has_control(values: Iterable[str]) -> bool:
 
 class RejectControlCharactersMiddleware:
     """A query parameter or form field with a control character (``?q=%00``) is answered
-    400 with an Italian page before any view or query sees it, on every page at once."""
+    400 with an Italian page before any view or query sees it, on every page at once.
+
+    The path and the query are checked on the way in; the form data only in
+    ``process_view``, after ``UploadLimitMiddleware`` (listed before this one) has refused a
+    body too large from its declared length: reading ``request.POST`` here would read it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._refused(request):
-            return render(request, "400.html", {"message": _(
-                "La richiesta contiene caratteri non ammessi (caratteri di controllo). "
-                "Correggi il testo inserito e riprova."
-            )}, status=400)
+        if CONTROL.search(request.path) or _refused(request.GET):
+            return _bad_request(request)
         return self.get_response(request)
 
-    @staticmethod
-    def _refused(request: HttpRequest) -> bool:
-        if CONTROL.search(request.path):
-            return True
-        sources = [request.GET]
-        if request.method == "POST":
-            sources.append(request.POST)
-        for data in sources:
-            if _has_control(data.keys()) or _has_control(
-                    v for _key, values in data.lists() for v in values):
-                return True
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
+                     view_args: Any, view_kwargs: Any) -> HttpResponse | None:
         # Uploaded files' names need nothing here: Django's multipart parser already drops
         # their non-printable characters.
-        return False
+        if request.method == "POST" and _refused(request.POST):
+            return _bad_request(request)
+        return None
+
+
+def _refused(data: Any) -> bool:
+    return _has_control(data.keys()) or _has_control(
+        v for _key, values in data.lists() for v in values)
+
+
+def _bad_request(request: HttpRequest) -> HttpResponse:
+    return render(request, "400.html", {"message": _(
+        "La richiesta contiene caratteri non ammessi (caratteri di controllo). "
+        "Correggi il testo inserito e riprova."
+    )}, status=400)
 
 
 # --- refused attempts -------------------------------------------------------------------

@@ -53,6 +53,18 @@ def test_every_shipped_inps_code_of_the_isee_list_has_its_name(db):
     assert "PrestazioneDaErogare" in Edizione.objects.get(codice="riferimento-2026-11").fonte
 
 
+def test_the_notes_operators_read_on_the_shipped_codes_are_in_italian(db):
+    """The researchers' English notes on where a code was found never reach a page."""
+    note = set(CodicePrestazione.objects.filter(introdotto_in__codice="riferimento-2026-11")
+               .values_list("descrizione", flat=True))
+    assert not [n for n in note if n.startswith(("INPS SIUSS", "INPS code", "as above",
+                                                 "only in", "SISO", "INPS WaaS"))]
+    assert CodicePrestazione.objects.get(codice="A1.09").descrizione.startswith(
+        "Denominazione dall'esempio ufficiale")
+    assert CodicePrestazione.objects.get(codice="A1.02").descrizione.startswith(
+        "Denominazione dall'elenco PrestazioneDaErogare")
+
+
 def test_loading_twice_changes_nothing(db):
     first = carica(NOMENCLATORE_1)
     assert first.creata
