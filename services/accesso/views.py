@@ -151,7 +151,7 @@ def accesso_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _success_message(scheda))
                 return redirect("accesso_detail", public_id=scheda.public_id)
     else:
-        form = SchedaForm(initial=initial_scheda())
+        form = SchedaForm(initial=initial_scheda(request.user.pk))
         nuove = {slot: NuovaPersonaForm(prefix=slot) for slot in SLOTS}
     persone = getattr(form, "persone", dict.fromkeys(SLOTS))
     slots = [{"name": slot, "label": SLOT_LABELS[slot], "nuova": nuove[slot],
