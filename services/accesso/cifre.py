@@ -43,7 +43,7 @@ def _non_indicato() -> str:
     return _("Non indicato")
 
 
-def _per(qs: QuerySet[SchedaAccesso], campo: str, labels: dict[str, str],
+def _per(qs: QuerySet[SchedaAccesso], campo: str, labels: dict[str, Any],
          vuoto: str) -> list[tuple[str, int]]:
     counts = dict(qs.values_list(campo).annotate(n=Count("id")).values_list(campo, "n"))
     righe = [(str(label), counts.pop(value, 0)) for value, label in labels.items()]
@@ -56,13 +56,15 @@ def _per(qs: QuerySet[SchedaAccesso], campo: str, labels: dict[str, str],
 
 
 def _sportelli(qs: QuerySet[SchedaAccesso]) -> list[tuple[str, int]]:
-    counts = dict(qs.values_list("sportello_id").annotate(n=Count("id"))
-                  .values_list("sportello_id", "n"))
+    counts: dict[int | None, int] = dict(qs.values_list("sportello_id").annotate(n=Count("id"))
+                                         .values_list("sportello_id", "n"))
     nomi = dict(Sportello.objects.filter(pk__in=[k for k in counts if k])
                 .values_list("pk", "nome"))
-    righe = sorted(((nomi[k], n) for k, n in counts.items() if k), key=lambda r: r[0].lower())
-    if counts.get(None):
-        righe.append((_non_indicato(), counts[None]))
+    righe = sorted(((nomi[k], n) for k, n in counts.items() if k is not None),
+                   key=lambda r: r[0].lower())
+    senza = counts.get(None, 0)
+    if senza:
+        righe.append((_non_indicato(), senza))
     return righe
 
 

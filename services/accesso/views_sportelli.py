@@ -34,7 +34,7 @@ def _can_manage(request: HttpRequest) -> bool:
 def _distretto() -> list[dict[str, Any]]:
     from zone.aggregation.sportelli import sportelli_distretto
 
-    tenant = connection.tenant
+    tenant = connection.tenant  # type: ignore[attr-defined]
     if tenant.type == tenant.Type.ZONA:  # the zone's own list is the page itself
         return []
     return sportelli_distretto(tenant)
@@ -120,7 +120,8 @@ def segretariato_cifre_view(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         cifre = segretariato_cifre(dal=d["dal"], al=d["al"], sportello=d["sportello"])
         if request.GET.get("formato") == "xlsx":
-            return CifreExporter(cifre, connection.tenant.name).response("xlsx")
+            ente_nome = connection.tenant.name  # type: ignore[attr-defined]
+            return CifreExporter(cifre, ente_nome).response("xlsx")
     query = request.GET.copy()
     query.pop("formato", None)
     return render(request, "accesso/cifre.html", {

@@ -106,15 +106,18 @@ def test_the_dirigente_reads_the_page_chart_and_excel(cast, contatti):
     c = client_for(cast.by_role["dirigente"], cast.comune_a.ente)
     page = c.get("/accesso/cifre/")
     html = page.content.decode()
-    assert page.status_code == 200 and page.context["cifre"].totale == 4
-    assert 'id="segretariato-chart-data"' in html and "js/segretariato-cifre.js" in html
+    assert page.status_code == 200
+    assert page.context["cifre"].totale == 4
+    assert 'id="segretariato-chart-data"' in html
+    assert "js/segretariato-cifre.js" in html
     found = re.search(r'<script id="segretariato-chart-data" type="application/json">(.*?)'
                       r"</script>", html, re.S)
     assert found is not None
     chart = json.loads(found.group(1))
     assert chart["labels"] == ["Sportello centro", "Sportello nord", "Non indicato"]
     # The chart's code is the static file's, not an inline script of the page.
-    assert "new window.Chart" not in html and "Chart(" not in html
+    assert "new window.Chart" not in html
+    assert "Chart(" not in html
     xlsx = c.get("/accesso/cifre/?formato=xlsx")
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -14,12 +14,12 @@ from services.accesso.selectors import sportelli_di
 from services.accesso.services import scheda_create
 from services.accesso.sportelli import sportello_create, sportello_deactivate, sportello_update
 from services.anagrafica.services import Actor
-from services.core.models import AuditEntry
 from services.core.errors import AlreadyExists, ValidationFailed
+from services.core.models import AuditEntry
 from tenants.roles import ROLE_CAPABILITIES, Role
 from tests.conftest import client_for
 
-from .conftest import counts, nuova
+from .conftest import counts
 
 COMUNE_ROLES = [r.value for r in Role if r not in (Role.COORDINATORE_ZONA,
                                                    Role.OSSERVATORE_REGIONALE)]
@@ -51,10 +51,13 @@ def test_create_update_deactivate_are_audited(dirigente, in_a):
     op = in_a.by_role["operatore_sportello"]
     s = _sportello(dirigente, operatori_ids=[op.pk], email=" PUA@Perugia.IT ",
                    telefono="075 1234567")
-    assert s.email == "pua@perugia.it" and s.operatori_ids == [op.pk] and s.attivo
+    assert s.email == "pua@perugia.it"
+    assert s.operatori_ids == [op.pk]
+    assert s.attivo
     sportello_update(actor=dirigente, sportello=s, orari="martedì 15-18", operatori_ids=[])
     s.refresh_from_db()
-    assert s.orari == "martedì 15-18" and s.operatori_ids == []
+    assert s.orari == "martedì 15-18"
+    assert s.operatori_ids == []
     sportello_deactivate(actor=dirigente, sportello=s)
     s.refresh_from_db()
     assert not s.attivo
@@ -75,7 +78,8 @@ def test_bad_input_saves_nothing(dirigente, kwargs, field, message):
     before = Sportello.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         sportello_create(actor=dirigente, **values)
-    assert exc.value.field == field and str(exc.value) == message
+    assert exc.value.field == field
+    assert str(exc.value) == message
     assert Sportello.objects.count() == before
 
 
@@ -159,7 +163,8 @@ def test_the_form_saves_the_chosen_front_office(cast, in_a, dirigente):
     assert response.status_code == 302
     with tenant_context(cast.comune_a.ente):
         scheda = SchedaAccesso.objects.get()
-        assert scheda.sportello_id == s.pk and scheda.area_bisogno == "anziani"
+        assert scheda.sportello_id == s.pk
+        assert scheda.area_bisogno == "anziani"
 
 
 @pytest.mark.parametrize("which", ["unknown", "other_comune"])
@@ -220,14 +225,17 @@ def test_the_dirigente_manages_front_offices_from_the_pages(cast, in_a):
         s = Sportello.objects.get()
         assert s.operatori_ids == [op.pk]
     listing = c.get("/accesso/sportelli/").content.decode()
-    assert "PUA di Ponte San Giovanni" in listing and op.get_full_name() in listing
+    assert "PUA di Ponte San Giovanni" in listing
+    assert op.get_full_name() in listing
     response = c.post(f"/accesso/sportelli/{s.public_id}/", {
         "nome": "PUA di Ponte San Giovanni", "orari": "lun-ven 9-12"})
     assert response.status_code == 302
     assert c.post(f"/accesso/sportelli/{s.public_id}/disattiva/").status_code == 302
     with tenant_context(cast.comune_a.ente):
         s.refresh_from_db()
-        assert s.orari == "lun-ven 9-12" and s.operatori_ids == [] and not s.attivo
+        assert s.orari == "lun-ven 9-12"
+        assert s.operatori_ids == []
+        assert not s.attivo
 
 
 def test_the_page_refuses_an_operator_who_is_not_a_member(cast, in_a):

@@ -13,8 +13,9 @@ from .schemi import in_ente
 def _attivi_qui() -> list[dict[str, Any]]:
     from services.accesso.models import Sportello
 
-    return list(Sportello.objects.filter(attivo=True).order_by("nome")
-                .values("nome", "indirizzo", "orari", "telefono", "email"))
+    rows = (Sportello.objects.filter(attivo=True).order_by("nome")
+            .values("nome", "indirizzo", "orari", "telefono", "email"))
+    return [dict(r) for r in rows]
 
 
 def sportelli_distretto(ente: Ente) -> list[dict[str, Any]]:
