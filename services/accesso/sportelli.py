@@ -30,20 +30,24 @@ def membri_ente() -> list[Any]:
                 .select_related("user").order_by("user__last_name", "user__first_name"))
 
 
-def _operatori(values: Iterable[Any]) -> list[int]:
+def _operatori(values: Iterable[Any], *, prima: Iterable[int] = ()) -> list[int]:
+    """The members chosen to work at a front office. Someone listed before (``prima``) whose
+    membership has since ended drops out of the list instead of blocking the change."""
     try:
         ids = sorted({int(v) for v in values})
     except (TypeError, ValueError) as exc:
         raise ValidationFailed(_("Uno degli operatori scelti non è valido."),
                                field="operatori_ids") from exc
     membri = {m.user_id for m in membri_ente()}
+    ids = [i for i in ids if i in membri or i not in set(prima)]
     if any(i not in membri for i in ids):
         raise ValidationFailed(_("Uno degli operatori scelti non è abilitato in questo ente."),
                                field="operatori_ids")
     return ids
 
 
-def _clean(values: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
+def _clean(values: dict[str, Any], *, exclude_pk: int | None = None,
+           prima: Iterable[int] = ()) -> dict[str, Any]:
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     if not values["nome"]:
         raise ValidationFailed(_("Il nome dello sportello è obbligatorio."), field="nome")
@@ -56,7 +60,7 @@ def _clean(values: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str
             validate_email(values["email"])
         except ValidationError as exc:
             raise ValidationFailed(_("L'indirizzo email non è valido."), field="email") from exc
-    values["operatori_ids"] = _operatori(values["operatori_ids"] or ())
+    values["operatori_ids"] = _operatori(values["operatori_ids"] or (), prima=prima)
     twins = Sportello.objects.filter(nome__iexact=values["nome"], attivo=True)
     if exclude_pk is not None:
         twins = twins.exclude(pk=exclude_pk)
@@ -92,7 +96,7 @@ def sportello_update(*, actor: Actor, sportello: Sportello, **changes: Any) -> S
         raise ValidationFailed(_("Lo sportello «%(n)s» non è più attivo.")
                                % {"n": sportello.nome})
     merged = {f: changes.get(f, getattr(sportello, f)) for f in SPORTELLO_FIELDS}
-    merged = _clean(merged, exclude_pk=sportello.pk)
+    merged = _clean(merged, exclude_pk=sportello.pk, prima=sportello.operatori_ids)
     changed = [f for f in SPORTELLO_FIELDS if getattr(sportello, f) != merged[f]]
     if not changed:
         return sportello

@@ -276,3 +276,18 @@ def test_the_coordinator_manages_the_districts_front_offices(cast):
     assert response.status_code == 302
     with tenant_context(cast.zona.ente):
         assert Sportello.objects.get().nome == "PUA di zona"
+
+
+def test_someone_who_left_the_ente_drops_out_instead_of_blocking_a_change(dirigente, in_a):
+    from tenants.models import Membership
+
+    op = in_a.by_role["operatore_sportello"]
+    ass = in_a.by_role["assistente_sociale"]
+    s = _sportello(dirigente, operatori_ids=[op.pk, ass.pk])
+    Membership.objects.filter(user=op, ente=in_a.comune_a.ente).update(is_active=False)
+    sportello_update(actor=dirigente, sportello=s, orari="venerdì 9-12")
+    s.refresh_from_db()
+    assert s.orari == "venerdì 9-12"
+    assert s.operatori_ids == [ass.pk]
+    with pytest.raises(ValidationFailed, match="non è abilitato in questo ente"):
+        sportello_update(actor=dirigente, sportello=s, operatori_ids=[ass.pk, op.pk])
