@@ -222,6 +222,10 @@ class SchedaFilterForm(forms.Form):
     dal = forms.DateField(label=_("Dal"), required=False, widget=_DateInput())
     al = forms.DateField(label=_("Al"), required=False, widget=_DateInput())
     mie = forms.BooleanField(label=_("Solo le schede che ho scritto io"), required=False)
+    sportello = forms.ModelChoiceField(
+        label=_("Sportello"), required=False, queryset=Sportello.objects.order_by("nome"),
+        to_field_name="public_id", empty_label=_("Tutti gli sportelli"),
+        error_messages={"invalid_choice": _("Scegli uno sportello di questo ente.")})
 
 
 class RisorsaForm(forms.ModelForm):

@@ -113,9 +113,12 @@ def get_scheda_for_user(user: Any, public_id: Any, *, write: bool = False,
 
 
 def schede_filtrate(user: Any, *, stato: str = "", dal: Any = None, al: Any = None,
-                    solo_mie: bool = False) -> QuerySet[SchedaAccesso]:
-    """The list page: visible schede by state, contact date range, and the user's own."""
-    qs = schede_visibili(user)
+                    solo_mie: bool = False, sportello: Any = None) -> QuerySet[SchedaAccesso]:
+    """The list page: visible schede by state, contact date range, the user's own, and
+    the front office that took them."""
+    qs = schede_visibili(user).select_related("sportello")
+    if sportello is not None:
+        qs = qs.filter(sportello=sportello)
     if stato:
         qs = qs.filter(stato=stato)
     if dal:

@@ -78,7 +78,8 @@ def accesso_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {"stato": form.cleaned_data["stato"], "dal": form.cleaned_data["dal"],
-                   "al": form.cleaned_data["al"], "solo_mie": form.cleaned_data["mie"]}
+                   "al": form.cleaned_data["al"], "solo_mie": form.cleaned_data["mie"],
+                   "sportello": form.cleaned_data["sportello"]}
     schede = selectors.schede_filtrate(request.user, **filters)
     page = Paginator(schede, 50).get_page(request.GET.get("pagina"))
     query = request.GET.copy()

@@ -291,3 +291,25 @@ def test_someone_who_left_the_ente_drops_out_instead_of_blocking_a_change(dirige
     assert s.operatori_ids == [ass.pk]
     with pytest.raises(ValidationFailed, match="non è abilitato in questo ente"):
         sportello_update(actor=dirigente, sportello=s, operatori_ids=[ass.pk, op.pk])
+
+
+def test_the_list_shows_and_filters_by_front_office(cast, dirigente, sportello,
+                                                    django_assert_max_num_queries):
+    centro = _sportello(dirigente)
+    con = scheda_create(actor=sportello, interlocutore_tipo="anonimo", canale="persona",
+                        sportello=centro)
+    senza = scheda_create(actor=sportello, interlocutore_tipo="anonimo", canale="persona")
+    c = client_for(cast.by_role["dirigente"], cast.comune_a.ente)
+    html = c.get("/accesso/").content.decode()
+    assert con.numero in html
+    assert senza.numero in html
+    assert "Sportello centro" in html
+    assert "Non indicato" in html
+    # The list's pinned count (test_pages) plus the chosen front office's look-up; the
+    # front office comes with each row (no query per row).
+    with django_assert_max_num_queries(21):
+        html = c.get("/accesso/", {"sportello": str(centro.public_id)}).content.decode()
+    assert con.numero in html
+    assert senza.numero not in html
+    response = c.get("/accesso/", {"sportello": str(uuid.uuid4())})
+    assert "Scegli uno sportello di questo ente." in response.content.decode()
