@@ -87,6 +87,11 @@ def _tree_for(tenant_type: str) -> list[MenuItem]:
                              capability="write_scheda_accesso", icon="it-plus-circle"),
                     MenuItem(_("Risorse del territorio"), "risorse_list",
                              capability="view_anagrafica", icon="it-map-marker-circle"),
+                    MenuItem(_("Sportelli"), "sportelli_list",
+                             capability="view_home", icon="it-pin"),
+                    MenuItem(_("Cifre del segretariato"), "segretariato_cifre",
+                             capability="view_statistiche|view_zone_reports",
+                             icon="it-chart-line"),
                 ],
             ),
             MenuItem(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from services.anagrafica.forms import CodiceFiscaleField
 from services.anagrafica.models import Persona
 
-from .models import AreaTarget, Consenso, Risorsa, SchedaAccesso
+from .models import AreaTarget, Consenso, Risorsa, SchedaAccesso, Sportello
 from .services import CLOSING, NuovaPersona
 
 T = SchedaAccesso.Interlocutore
@@ -121,6 +121,13 @@ class SchedaForm(forms.Form):
                                        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
     servizio_richiesto = forms.CharField(label=_("Servizio richiesto"), max_length=200,
                                          required=False)
+    area_bisogno = forms.ChoiceField(label=_("Area del bisogno"), required=False,
+                                     choices=[("", _("Non indicata")), *AreaTarget.choices])
+    sportello = forms.ModelChoiceField(
+        label=_("Sportello che ha accolto il contatto"), required=False,
+        queryset=Sportello.objects.filter(attivo=True).order_by("nome"),
+        to_field_name="public_id", empty_label=_("Non indicato"),
+        error_messages={"invalid_choice": _("Scegli uno sportello attivo di questo ente.")})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,6 +154,7 @@ class SchedaForm(forms.Form):
         kwargs: dict[str, Any] = {
             "interlocutore_tipo": d["interlocutore_tipo"], "canale": d["canale"],
             "data": d["data_contatto"], "bisogno_espresso": d["bisogno_espresso"],
+            "area_bisogno": d["area_bisogno"], "sportello": d["sportello"],
         }
         for part in OPTIONAL:
             if self.applies(part):
@@ -159,10 +167,20 @@ class SchedaForm(forms.Form):
         return kwargs
 
 
-def initial_scheda() -> dict[str, Any]:
-    return {"data_contatto": timezone.localtime().strftime(DATETIME_FORMAT),
-            "canale": SchedaAccesso.Canale.PERSONA, "interlocutore_tipo": T.UTENTE,
-            "consenso_modalita": Consenso.Modalita.SCRITTO}
+def initial_scheda(user_id: int | None = None) -> dict[str, Any]:
+    """A new scheda's starting values; the operator's front office when they work in
+    exactly one."""
+    from .selectors import sportelli_di
+
+    initial: dict[str, Any] = {
+        "data_contatto": timezone.localtime().strftime(DATETIME_FORMAT),
+        "canale": SchedaAccesso.Canale.PERSONA, "interlocutore_tipo": T.UTENTE,
+        "consenso_modalita": Consenso.Modalita.SCRITTO}
+    if user_id is not None:
+        propri = sportelli_di(user_id)
+        if len(propri) == 1:
+            initial["sportello"] = propri[0].public_id
+    return initial
 
 
 class ChiusuraForm(forms.Form):
@@ -204,6 +222,10 @@ class SchedaFilterForm(forms.Form):
     dal = forms.DateField(label=_("Dal"), required=False, widget=_DateInput())
     al = forms.DateField(label=_("Al"), required=False, widget=_DateInput())
     mie = forms.BooleanField(label=_("Solo le schede che ho scritto io"), required=False)
+    sportello = forms.ModelChoiceField(
+        label=_("Sportello"), required=False, queryset=Sportello.objects.order_by("nome"),
+        to_field_name="public_id", empty_label=_("Tutti gli sportelli"),
+        error_messages={"invalid_choice": _("Scegli uno sportello di questo ente.")})
 
 
 class RisorsaForm(forms.ModelForm):
@@ -255,3 +277,46 @@ class ConsensoForm(forms.Form):
         d = dict(self.cleaned_data)
         d["rilasciato_da"] = self.rappresentanti.get(d["rilasciato_da"] or "")
         return d
+
+
+class SportelloForm(forms.Form):
+    nome = forms.CharField(label=_("Nome"), max_length=200)
+    indirizzo = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
+    orari = forms.CharField(
+        label=_("Orari di apertura"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Per esempio: lunedì e mercoledì 9-12, giovedì 15-17."))
+    telefono = forms.CharField(label=_("Telefono"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    operatori_ids = forms.TypedMultipleChoiceField(
+        label=_("Chi ci lavora"), required=False, coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Uno degli operatori scelti non è abilitato in "
+                                            "questo ente.")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .sportelli import membri_ente
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["operatori_ids"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m.user_id, f"{m.user.get_full_name() or m.user.email} "
+                                     f"({m.get_role_display()})") for m in membri_ente()]
+
+
+class CifreForm(forms.Form):
+    dal = forms.DateField(label=_("Dal"), required=False, widget=_DateInput())
+    al = forms.DateField(label=_("Al"), required=False, widget=_DateInput())
+    sportello = forms.ModelChoiceField(
+        label=_("Sportello"), required=False, queryset=Sportello.objects.order_by("nome"),
+        to_field_name="public_id", empty_label=_("Tutti gli sportelli"),
+        error_messages={"invalid_choice": _("Scegli uno sportello di questo ente.")})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        data["al"] = data.get("al") or today
+        data["dal"] = data.get("dal") or data["al"].replace(month=1, day=1)
+        if data["dal"] > data["al"]:
+            self.add_error("dal", _("La data di inizio è successiva a quella di fine."))
+        return data

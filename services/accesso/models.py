@@ -7,13 +7,14 @@ model holds what each path is allowed to keep.
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from services.core.models import BaseModel
-from zone.catalogo.models import AreaTarget  # noqa: F401  (re-exported: one list)
+from zone.catalogo.models import AreaTarget  # re-exported: one list
 
 
 class Consenso(BaseModel):
@@ -89,6 +90,34 @@ class Risorsa(BaseModel):
         return self.nome
 
 
+class Sportello(BaseModel):
+    """A front office of the ente (sportello di segretariato sociale, PUA, URP): where
+    contacts are taken, when it is open and who works there. A zone's schema holds the
+    district's own front offices (gestione associata)."""
+
+    nome = models.CharField(_("nome"), max_length=200)
+    indirizzo = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    orari = models.TextField(_("orari di apertura"), blank=True)
+    telefono = models.CharField(_("telefono"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    attivo = models.BooleanField(_("attivo"), default=True)
+    # Users (ids of the public schema's users) with a membership of this ente who work here.
+    operatori_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                               verbose_name=_("operatori"))
+
+    class Meta:
+        verbose_name = _("sportello")
+        verbose_name_plural = _("sportelli")
+        ordering = ["-attivo", "nome"]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("nome"), condition=Q(attivo=True),
+                                    name="sportello_nome_attivo_unico"),
+        ]
+
+    def __str__(self) -> str:
+        return self.nome
+
+
 class SchedaAccesso(BaseModel):
     """One contact with the front office. Who spoke (interlocutore), for whom (utente),
     their reference person (riferimento), what was asked and how the contact closed."""
@@ -153,6 +182,9 @@ class SchedaAccesso(BaseModel):
         _("notizia di reato, presunto rischio o pericolo"), default=False)
     bisogno_espresso = models.TextField(_("bisogno espresso"), blank=True)
     servizio_richiesto = models.CharField(_("servizio richiesto"), max_length=200, blank=True)
+    # The area of the need as the front office reads it (ISTAT target areas; "" = not said).
+    area_bisogno = models.CharField(_("area del bisogno"), max_length=20,
+                                    choices=AreaTarget.choices, blank=True)
     consenso = models.ForeignKey(Consenso, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="schede", verbose_name=_("consenso"))
     risorse_proposte = models.ManyToManyField(Risorsa, blank=True, related_name="schede",
@@ -163,6 +195,10 @@ class SchedaAccesso(BaseModel):
                              blank=True)
     motivo_esito = models.TextField(_("motivazione / note di chiusura"), blank=True)
     chiusa_il = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+    # The front office that took the contact (None on schede written before front offices
+    # were recorded: counted as "non indicato").
+    sportello = models.ForeignKey(Sportello, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="schede", verbose_name=_("sportello"))
     operatore_id = models.BigIntegerField(_("operatore"))
     operatore_label = models.CharField(_("operatore"), max_length=254)
     # The social worker the front office forwarded the scheda to (optional: else any).

@@ -16,7 +16,7 @@ from services.core.letture import AccessoNegato, audit_list, audit_read
 from services.core.text import fold
 from tenants.roles import Capability, permission_name
 
-from .models import Consenso, Risorsa, SchedaAccesso
+from .models import Consenso, Risorsa, SchedaAccesso, Sportello
 
 # Who may speak for another person about their data (seed 002: legale rappresentante).
 LEGAL_REPRESENTATIVE = (Riferimento.Tipo.TUTORE, Riferimento.Tipo.CURATORE,
@@ -133,9 +133,12 @@ def get_scheda_for_user(user: Any, public_id: Any, *, write: bool = False,
 
 
 def schede_filtrate(user: Any, *, stato: str = "", dal: Any = None, al: Any = None,
-                    solo_mie: bool = False) -> QuerySet[SchedaAccesso]:
-    """The list page: visible schede by state, contact date range, and the user's own."""
-    qs = schede_visibili(user)
+                    solo_mie: bool = False, sportello: Any = None) -> QuerySet[SchedaAccesso]:
+    """The list page: visible schede by state, contact date range, the user's own, and
+    the front office that took them."""
+    qs = schede_visibili(user).select_related("sportello")
+    if sportello is not None:
+        qs = qs.filter(sportello=sportello)
     if stato:
         qs = qs.filter(stato=stato)
     if dal:
@@ -198,3 +201,33 @@ def assistenti_sociali() -> list[Any]:
     return list(Membership.objects.filter(ente_id=getattr(tenant, "pk", 0),
                                           is_active=True, role__in=roles)
                 .select_related("user").order_by("user__last_name", "user__first_name"))
+
+
+# --- front offices ------------------------------------------------------------------------
+
+
+def sportelli_attivi() -> list[Sportello]:
+    """The ente's open front offices, by name: where a contact can be taken."""
+    return list(Sportello.objects.filter(attivo=True).order_by("nome"))
+
+
+def sportelli_elenco() -> list[Sportello]:
+    """Every front office of the ente, open ones first."""
+    return list(Sportello.objects.order_by("-attivo", "nome"))
+
+
+def sportelli_di(user_id: int) -> list[Sportello]:
+    """The open front offices ``user_id`` works at."""
+    return list(Sportello.objects.filter(attivo=True, operatori_ids__contains=[user_id])
+                .order_by("nome"))
+
+
+def get_sportello(public_id: Any) -> Sportello:
+    """A front office of this ente, or 404 (also for a malformed id)."""
+    try:
+        sportello = Sportello.objects.filter(public_id=public_id).first()
+    except (ValueError, TypeError, ValidationError):
+        sportello = None
+    if sportello is None:
+        raise Http404
+    return sportello

@@ -21,7 +21,7 @@ from services.core.numbering import next_number
 from tenants.roles import Capability, permission_name
 
 from .common import audit, full_clean, label_of, text
-from .models import Consenso, Risorsa, SchedaAccesso
+from .models import AreaTarget, Consenso, Risorsa, SchedaAccesso, Sportello
 from .regole import NuovaPersona, PersonaInput, check_person, regole_consenso
 from .risorse import risorsa_create, risorsa_update
 from .selectors import consenso_attuale, is_legal_representative
@@ -120,6 +120,8 @@ def scheda_create(
     presunto_pregiudizio: bool = False,
     bisogno_espresso: str = "",
     servizio_richiesto: str = "",
+    sportello: Sportello | None = None,
+    area_bisogno: str = "",
 ) -> SchedaAccesso:
     """Register a contact with the front office, applying the consent rule of the
     interlocutor type (see ``regole.regole_consenso``, which quotes seed 002 for each):
@@ -143,7 +145,8 @@ def scheda_create(
 
     ``consenso`` is the answer given during this contact ("" = not asked: the consent
     already on record counts). New persons (``NuovaPersona``) are created only when the
-    scheda keeps them."""
+    scheda keeps them. ``sportello`` is the front office that took the contact (an active
+    one of this ente; None: not recorded)."""
     interlocutore_ente = text(interlocutore_ente)
     testo_segnalazione = text(testo_segnalazione)
     provvedimento_numero = text(provvedimento_numero)
@@ -159,6 +162,13 @@ def scheda_create(
     if len(servizio_richiesto) > 200:
         raise ValidationFailed(_("Il servizio richiesto è al massimo di 200 caratteri."),
                                field="servizio_richiesto")
+    if area_bisogno and area_bisogno not in AreaTarget.values:
+        raise ValidationFailed(_("Area del bisogno non valida."), field="area_bisogno")
+    # By id and public id: a front office of another schema may share the id, never both.
+    if sportello is not None and not Sportello.objects.filter(
+            pk=sportello.pk, public_id=sportello.public_id, attivo=True).exists():
+        raise ValidationFailed(_("Scegli uno sportello attivo di questo ente."),
+                               field="sportello")
     for slot, value in (("utente", utente), ("interlocutore", interlocutore),
                         ("riferimento", riferimento)):
         check_person(value, slot)
@@ -169,7 +179,8 @@ def scheda_create(
                    provvedimento_numero=provvedimento_numero,
                    provvedimento_data=provvedimento_data,
                    interlocutore_ente=interlocutore_ente, pregiudizio=presunto_pregiudizio,
-                   bisogno=bisogno_espresso, servizio=servizio_richiesto)
+                   # The area of the need is a detail of it: the same rule applies.
+                   bisogno=bisogno_espresso or area_bisogno, servizio=servizio_richiesto)
     if piano.record_consent or piano.record_on_registered:
         _check_consenso(consenso, timezone.localdate(data), consenso_modalita)
     anonimo = interlocutore_tipo == Tipo.ANONIMO
@@ -218,11 +229,13 @@ def scheda_create(
             consenso=scheda_consenso, stato=piano.stato, esito=piano.esito,
             chiusa_il=now if piano.esito else None,
             operatore_id=actor.user.pk, operatore_label=label_of(actor.user),
+            sportello=sportello, area_bisogno=area_bisogno,
         )
         full_clean(scheda, validate_unique=False)
         scheda.save()
         audit(actor, "scheda.creata", scheda, {
             "interlocutore": interlocutore_tipo, "stato": scheda.stato, "esito": scheda.esito,
+            "sportello": sportello.pk if sportello is not None else None,
             "identita": user_of is not None,
             "mandato_ag": piano.mandato.numero if piano.mandato is not None else None,
             "rappresentanza_verificata": (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sportelli
 
 urlpatterns = [
     path("", views.accesso_list, name="accesso_list"),
@@ -12,4 +12,10 @@ urlpatterns = [
     path("risorse/", views.risorse_list, name="risorse_list"),
     path("risorse/nuova/", views.risorse_new, name="risorse_new"),
     path("risorse/<uuid:public_id>/", views.risorse_edit, name="risorse_edit"),
+    path("sportelli/", views_sportelli.sportelli_list, name="sportelli_list"),
+    path("sportelli/nuovo/", views_sportelli.sportelli_new, name="sportelli_new"),
+    path("sportelli/<uuid:public_id>/", views_sportelli.sportelli_edit, name="sportelli_edit"),
+    path("sportelli/<uuid:public_id>/disattiva/", views_sportelli.sportelli_deactivate,
+         name="sportelli_deactivate"),
+    path("cifre/", views_sportelli.segretariato_cifre_view, name="segretariato_cifre"),
 ]

@@ -79,7 +79,8 @@ def accesso_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {"stato": form.cleaned_data["stato"], "dal": form.cleaned_data["dal"],
-                   "al": form.cleaned_data["al"], "solo_mie": form.cleaned_data["mie"]}
+                   "al": form.cleaned_data["al"], "solo_mie": form.cleaned_data["mie"],
+                   "sportello": form.cleaned_data["sportello"]}
     schede = selectors.schede_filtrate(request.user, **filters)
     page = Paginator(schede, 50).get_page(request.GET.get("pagina"))
     selectors.audit_schede_page(request.user, ip_address=client_ip(request), filtro=filters,
@@ -154,7 +155,7 @@ def accesso_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _success_message(scheda))
                 return redirect("accesso_detail", public_id=scheda.public_id)
     else:
-        form = SchedaForm(initial=initial_scheda())
+        form = SchedaForm(initial=initial_scheda(request.user.pk))
         nuove = {slot: NuovaPersonaForm(prefix=slot) for slot in SLOTS}
     persone = getattr(form, "persone", dict.fromkeys(SLOTS))
     slots = [{"name": slot, "label": SLOT_LABELS[slot], "nuova": nuove[slot],

@@ -24,6 +24,9 @@ PUBLIC = "ambito.urls.public"
 COMUNE_PAGES = [
     ("operatore_sportello", "accesso_list"),
     ("operatore_sportello", "anagrafica_list"),
+    ("dirigente", "sportelli_list"),
+    ("dirigente", "sportelli_new"),
+    ("dirigente", "segretariato_cifre"),
     ("assistente_sociale", "cartella_list"),
     ("assistente_sociale", "cartella_dashboard"),
     ("assistente_sociale", "domande_coda"),
