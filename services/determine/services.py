@@ -83,13 +83,11 @@ def _voce_della_zona(public_id: uuid.UUID) -> bool:
         public_id=public_id, piano__zona_id=zona_id).exists()
 
 
-def determina_create(*, actor: Actor, data_adozione: date, oggetto: str, capitolo: str,
-                     importo_impegnato: Decimal, esercizio: int | None = None,
-                     numero: str = "", articolo: str = "", servizio: Servizio | None = None,
-                     voce_piano: uuid.UUID | str | None = None, note: str = "") -> Determina:
-    """A determina, numbered by the comune's counter unless its number is typed in."""
-    _data_atto_valida(data_adozione, field="data_adozione")
-    esercizio = esercizio or data_adozione.year
+
+def _dati_atto_validi(oggetto: str, capitolo: str,
+                      importo_impegnato: Decimal | None) -> tuple[str, str]:
+    """The subject, chapter and amount a determina needs, whether registered or rectified;
+    returns the subject and chapter trimmed."""
     oggetto, capitolo = (oggetto or "").strip(), (capitolo or "").strip()
     if not oggetto:
         raise ValidationFailed(_("Indica l'oggetto della determina."), field="oggetto")
@@ -101,6 +99,16 @@ def determina_create(*, actor: Actor, data_adozione: date, oggetto: str, capitol
     if importo_impegnato != importo_impegnato.quantize(CENT):
         raise ValidationFailed(_("Gli importi si indicano in euro con al massimo due decimali."),
                                field="importo_impegnato")
+    return oggetto, capitolo
+
+def determina_create(*, actor: Actor, data_adozione: date, oggetto: str, capitolo: str,
+                     importo_impegnato: Decimal, esercizio: int | None = None,
+                     numero: str = "", articolo: str = "", servizio: Servizio | None = None,
+                     voce_piano: uuid.UUID | str | None = None, note: str = "") -> Determina:
+    """A determina, numbered by the comune's counter unless its number is typed in."""
+    _data_atto_valida(data_adozione, field="data_adozione")
+    esercizio = esercizio or data_adozione.year
+    oggetto, capitolo = _dati_atto_validi(oggetto, capitolo, importo_impegnato)
     if not 2000 <= esercizio <= 2100:
         raise ValidationFailed(_("Esercizio non valido."), field="esercizio")
     if voce_piano not in (None, ""):
@@ -195,17 +203,7 @@ def determina_rectify(*, actor: Actor, determina: Determina, motivo: str,
     if not motivo:
         raise ValidationFailed(_("Indica il motivo della rettifica."), field="motivo")
     _data_atto_valida(data_adozione, field="data_adozione")
-    oggetto, capitolo = (oggetto or "").strip(), (capitolo or "").strip()
-    if not oggetto:
-        raise ValidationFailed(_("Indica l'oggetto della determina."), field="oggetto")
-    if not capitolo:
-        raise ValidationFailed(_("Indica il capitolo di bilancio."), field="capitolo")
-    if importo_impegnato is None or importo_impegnato <= 0:
-        raise ValidationFailed(_("L'importo impegnato deve essere maggiore di zero."),
-                               field="importo_impegnato")
-    if importo_impegnato != importo_impegnato.quantize(CENT):
-        raise ValidationFailed(_("Gli importi si indicano in euro con al massimo due decimali."),
-                               field="importo_impegnato")
+    oggetto, capitolo = _dati_atto_validi(oggetto, capitolo, importo_impegnato)
     with transaction.atomic():
         det = Determina.objects.select_for_update().get(pk=determina.pk)
         if det.stato != Determina.Stato.ESECUTIVA:
