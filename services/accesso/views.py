@@ -254,20 +254,6 @@ def accesso_persona_search(request: HttpRequest) -> HttpResponse:
 # --- consent from the person's page -------------------------------------------------------
 
 
-def consenso_context(request: HttpRequest, persona: Any, form: ConsensoForm | None = None
-                     ) -> dict[str, Any]:
-    """The consent card of the person's page: the answer in force, its history, the judicial
-    order that keeps the service acting whatever the answer, and the form to record one."""
-    storia = selectors.consensi_storia(persona)
-    can_record = has_capability(request, Capability.WRITE_SCHEDA_ACCESSO)
-    return {
-        "consenso_attuale": storia[0] if storia else None,
-        "consensi": storia,
-        "mandato_ag": selectors.mandato_autorita_giudiziaria(persona),
-        "consenso_form": (form or ConsensoForm(persona=persona)) if can_record else None,
-    }
-
-
 def _consenso_message(consenso: Any, mandato: SchedaAccesso | None) -> str:
     if consenso.stato == Consenso.Stato.CONCESSO:
         return _("Consenso registrato: ora è in vigore.")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from services.accesso.consenso_card import consenso_context
 from services.core.errors import AmbitoError
 from services.core.web import actor_of, client_ip, form_error
 from tenants.permissions import capability_required, has_capability
@@ -95,7 +96,6 @@ def persona_detail(request: HttpRequest, public_id: Any, forms_with_errors: dict
         from services.cartella.selectors import cartelle_visibili
 
         cartella = cartelle_visibili(request.user).filter(persona=persona).first()
-    from services.accesso.views import consenso_context
     from services.cartella.history import persona_storia
 
     own = MembroNucleo.objects.filter(persona=persona, al__isnull=True).first()

@@ -27,7 +27,6 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -309,28 +308,6 @@ def audit_verify() -> AuditCheck:
         check.unsealed_count = AuditEntry.objects.filter(sealed_in__isnull=True).count()
         _check_protection(check)
     return check
-
-
-def audit_verification_request(*, actor: object, ip_address: str | None = None,
-                               ) -> AuditVerification:
-    """The dirigente asks for a check now: recorded, audited, run by a task after commit. A
-    check already running is returned instead of queueing another."""
-    from .queue import enqueue_on_commit
-    from .tasks import audit_verify_tenant
-
-    running = AuditVerification.objects.filter(
-        outcome=AuditVerification.Outcome.RUNNING,
-        requested_at__gte=timezone.now() - timedelta(minutes=10),
-    ).first()
-    if running is not None:
-        return running
-    with transaction.atomic():
-        verification = AuditVerification.objects.create(
-            requested_by_id=getattr(actor, "pk", None), requested_by_label=_actor_label(actor))
-        audit_log(action="registro.verifica_richiesta", actor=actor, obj=verification,
-                  ip_address=ip_address)
-        enqueue_on_commit(audit_verify_tenant, verification.pk)
-    return verification
 
 
 def audit_verification_run(*, verification_id: int | None = None) -> AuditVerification:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from tenants.permissions import capability_required
 from tenants.roles import Capability
 
-from .audit import audit_verification_request
+from .audit_richieste import audit_verification_request
 from .models import AuditEntry, AuditSeal, AuditVerification
 from .web import client_ip
 
